@@ -1,0 +1,123 @@
+"""Parsing: the seed's examples, both field spellings, bad items skipped and named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from vm_tui.api import ProtocolError, parse_inbox, parse_voicemail
+
+LIST_ITEM = {
+    "id": "0193f4cb-7777-7c00-9e3d-2b2b8a7f1c33",
+    "from": "+14085550199",
+    "listened_at": None,
+    "transcription": "Hi, this is Dana from Acme.",
+    "created_at": "2026-05-11T13:48:02Z",
+    "recording_url": "https://app.phone.inc/rails/active_storage/blobs/redirect/x/voicemail.mp3",
+    "main_number_id": "0193f4a9-7c34-7c00-9e3d-2b2b8a7f1c01",
+    "main_number_name": "Sales",
+    "main_number": "+14155551234",
+    "main_number_formatted": "+1 415-555-1234",
+}
+
+
+def retrieve_item() -> dict[str, object]:
+    item = dict(LIST_ITEM)
+    item["main_number_number"] = item.pop("main_number")
+    item["main_number_number_formatted"] = item.pop("main_number_formatted")
+    item["listened_at"] = "2026-05-11T16:42:18Z"
+    return item
+
+
+def test_list_spelling_parses_to_canonical_fields() -> None:
+    vm = parse_voicemail(LIST_ITEM)
+    assert vm.id == LIST_ITEM["id"]
+    assert vm.caller == "+14085550199"
+    assert vm.created_at == datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)
+    assert vm.listened_at is None and not vm.listened
+    assert vm.line_name == "Sales"
+    assert vm.line_number == "+14155551234"
+    assert vm.line_number_formatted == "+1 415-555-1234"
+    assert vm.recording_ready
+
+
+def test_retrieve_spelling_gives_the_same_canonical_fields() -> None:
+    vm = parse_voicemail(retrieve_item())
+    assert vm.line_number == "+14155551234"
+    assert vm.line_number_formatted == "+1 415-555-1234"
+    assert vm.listened and vm.listened_at == datetime(2026, 5, 11, 16, 42, 18, tzinfo=UTC)
+
+
+def test_nulls_and_unknown_fields() -> None:
+    item = dict(LIST_ITEM, transcription=None, recording_url=None, surprise={"a": 1})
+    vm = parse_voicemail(item)
+    assert vm.transcription is None
+    assert not vm.recording_ready
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"created_at": None}, "created_at"),
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"from": 14085550199}, "from"),
+        ({"id": ""}, "id"),
+        ({"transcription": ["a"]}, "transcription"),
+        ({"listened_at": 5}, "listened_at"),
+    ],
+)
+def test_bad_field_is_named(change: dict[str, object], field: str) -> None:
+    with pytest.raises(ProtocolError, match=f"'{field}'"):
+        parse_voicemail(dict(LIST_ITEM, **change))
+
+
+def test_missing_field_is_named() -> None:
+    item = dict(LIST_ITEM)
+    del item["created_at"]
+    with pytest.raises(ProtocolError, match="'created_at': missing"):
+        parse_voicemail(item)
+
+
+def test_one_bad_item_does_not_hide_the_inbox() -> None:
+    bad = dict(LIST_ITEM, id="bad-1", created_at=12)
+    good2 = dict(LIST_ITEM, id="good-2")
+    inbox = parse_inbox({"unlistened_count": 7, "voicemails": [LIST_ITEM, bad, good2]})
+    assert [vm.id for vm in inbox.voicemails] == [LIST_ITEM["id"], "good-2"]
+    assert inbox.unlistened_count == 7
+    assert len(inbox.skipped) == 1
+    assert inbox.skipped[0].id == "bad-1"
+    assert "created_at" in inbox.skipped[0].reason
+
+
+def test_duplicate_ids_are_skipped() -> None:
+    inbox = parse_inbox({"unlistened_count": 1, "voicemails": [LIST_ITEM, LIST_ITEM]})
+    assert len(inbox.voicemails) == 1
+    assert inbox.skipped[0].reason == "duplicate id"
+
+
+@pytest.mark.parametrize("body", [[], "x", None, {"voicemails": "nope"}, {"unlistened_count": 1}])
+def test_wrong_shape_is_a_protocol_error(body: object) -> None:
+    with pytest.raises(ProtocolError):
+        parse_inbox(body)
+
+
+def test_missing_count_is_derived() -> None:
+    listened = dict(LIST_ITEM, id="b", listened_at="2026-05-11T16:42:18Z")
+    inbox = parse_inbox({"voicemails": [LIST_ITEM, listened]})
+    assert inbox.unlistened_count == 1
+
+
+def test_to_json_uses_canonical_names_and_no_url() -> None:
+    data = parse_voicemail(retrieve_item()).to_json()
+    assert data["main_number"] == "+14155551234"
+    assert data["from"] == "+14085550199"
+    assert data["listened"] is True
+    assert data["created_at"] == "2026-05-11T13:48:02Z"
+    assert "recording_url" not in data  # signed URLs are never persisted or printed
+
+
+def test_recording_url_is_not_part_of_equality() -> None:
+    a = parse_voicemail(LIST_ITEM)
+    b = parse_voicemail(dict(LIST_ITEM, recording_url="https://app.phone.inc/other"))
+    assert a == b

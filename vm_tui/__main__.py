@@ -1,0 +1,3 @@
+from vm_tui.cli import main
+
+main()

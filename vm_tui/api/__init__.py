@@ -1,0 +1,60 @@
+"""The Phone.inc Voicemails API: client, models, errors, recording download. No UI here."""
+
+from .client import PhoneIncClient
+from .download import RecordingDownloader
+from .errors import (
+    ApiError,
+    ApiTimeoutError,
+    AuthError,
+    BadRequestError,
+    ConfigError,
+    DownloadError,
+    DownloadTooLargeError,
+    ForbiddenError,
+    HttpStatusError,
+    InvalidIdError,
+    NetworkError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    RecordingExpiredError,
+    RecordingProcessingError,
+    ServerError,
+    ValidationError,
+)
+from .models import Inbox, SkippedItem, Voicemail, parse_inbox, parse_voicemail
+from .recording import fetch_recording
+from .retry import NO_RETRY, RetryPolicy
+from .urls import DEFAULT_BASE_URL
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "NO_RETRY",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthError",
+    "BadRequestError",
+    "ConfigError",
+    "DownloadError",
+    "DownloadTooLargeError",
+    "ForbiddenError",
+    "HttpStatusError",
+    "Inbox",
+    "InvalidIdError",
+    "NetworkError",
+    "NotFoundError",
+    "PhoneIncClient",
+    "ProtocolError",
+    "RateLimitedError",
+    "RecordingDownloader",
+    "RecordingExpiredError",
+    "RecordingProcessingError",
+    "RetryPolicy",
+    "ServerError",
+    "SkippedItem",
+    "ValidationError",
+    "Voicemail",
+    "fetch_recording",
+    "parse_inbox",
+    "parse_voicemail",
+]

@@ -1,0 +1,178 @@
+"""The async Phone.inc Voicemails API client (httpx, no UI)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from vm_tui import __version__
+
+from .auth import ApiKeyAuth, origin_of
+from .errors import (
+    ApiError,
+    ApiTimeoutError,
+    NetworkError,
+    NotFoundError,
+    ProtocolError,
+)
+from .models import Inbox, Voicemail, parse_inbox, parse_voicemail
+from .responses import decode_json, error_for
+from .retry import RetryPolicy
+from .urls import DEFAULT_BASE_URL, check_id, normalise_base_url
+
+USER_AGENT = f"vm-tui/{__version__}"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# Parsing a big inbox takes tens of milliseconds: above this size do it off the event loop.
+_PARSE_IN_THREAD_BYTES = 64 * 1024
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class PhoneIncClient:
+    """List, retrieve, mark and delete voicemails.
+
+    Idempotent calls are retried on network errors, 5xx and 429 (honouring ``Retry-After``).
+    The key is sent as ``X-Api-Key`` to the API origin only; redirects are never followed here.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = normalise_base_url(base_url)
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._http = httpx.AsyncClient(
+            auth=ApiKeyAuth(api_key, origin_of(self.base_url)),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            timeout=timeout,
+            follow_redirects=False,
+            transport=transport,
+            trust_env=False,
+        )
+
+    async def __aenter__(self) -> PhoneIncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"PhoneIncClient({str(self.base_url)!r})"
+
+    # -- the four calls ---------------------------------------------------------------------
+
+    async def list_voicemails(self, *, retry: RetryPolicy | None = None) -> Inbox:
+        response = await self._request("GET", "/voicemails", retry=retry)
+        content = response.content
+        if len(content) > _PARSE_IN_THREAD_BYTES:
+            return await asyncio.to_thread(_parse_inbox_response, response, content)
+        return _parse_inbox_response(response, content)
+
+    async def get_voicemail(self, voicemail_id: str) -> Voicemail:
+        response = await self._request("GET", f"/voicemails/{check_id(voicemail_id)}")
+        return parse_voicemail(decode_json(response))
+
+    async def set_listened(self, voicemail_id: str, listened: bool) -> Voicemail:
+        response = await self._request(
+            "PATCH",
+            f"/voicemails/{check_id(voicemail_id)}",
+            data={"listened": "true" if listened else "false"},
+        )
+        return parse_voicemail(decode_json(response))
+
+    async def delete_voicemail(self, voicemail_id: str) -> None:
+        await self._request("DELETE", f"/voicemails/{check_id(voicemail_id)}", gone_is_done=True)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: dict[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        gone_is_done: bool = False,
+    ) -> httpx.Response:
+        policy = retry or self.retry
+        url = self.base_url.copy_with(path=self.base_url.path + path)
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._send_once(method, url, data)
+            except NotFoundError:
+                # A DELETE whose earlier attempt reached the server but whose answer was lost.
+                if gone_is_done and attempt > 1:
+                    return httpx.Response(204)
+                raise
+            except ApiError as error:
+                delay = policy.delay_for(attempt, error, self._rng)
+                waited = self._clock() - started
+                if not policy.should_retry(attempt, error, waited, delay):
+                    raise
+                await self._sleep(delay)
+
+    async def _send_once(
+        self, method: str, url: httpx.URL, data: dict[str, str] | None
+    ) -> httpx.Response:
+        try:
+            response = await self._http.request(method, url, data=data)
+        except httpx.TimeoutException:
+            raise ApiTimeoutError(f"Phone.inc did not answer in time ({self._host()})") from None
+        except httpx.TransportError as error:
+            raise NetworkError(f"cannot reach {self._host()}: {_describe(error)}") from None
+        if response.is_redirect:
+            raise ProtocolError(
+                f"unexpected redirect (HTTP {response.status_code}) from the API; not followed"
+            )
+        if response.is_error:
+            raise error_for(response)
+        return response
+
+    def _host(self) -> str:
+        return self.base_url.netloc.decode("ascii", "replace")
+
+
+def _parse_inbox_response(response: httpx.Response, content: bytes) -> Inbox:
+    data: Any = decode_json(response, content)
+    return parse_inbox(data)
+
+
+def _describe(error: httpx.TransportError) -> str:
+    text = str(error) or type(error).__name__
+    if isinstance(error, httpx.ConnectError):
+        if "refused" in text.lower():
+            return "connection refused"
+        if "name" in text.lower() and "resol" in text.lower():
+            return "host name not found"
+        return "connection failed"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "the connection closed before a complete answer"
+    return type(error).__name__

@@ -1,0 +1,110 @@
+"""One hierarchy for everything that can go wrong talking to Phone.inc.
+
+Every error's ``str()`` is a single line fit to show a user. None of them ever carries the API key.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base class: anything the client raises on purpose."""
+
+    status: int | None = None
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class HttpStatusError(ApiError):
+    """The server answered with an error status."""
+
+
+class BadRequestError(HttpStatusError):
+    status = 400
+
+
+class AuthError(HttpStatusError):
+    """401: the key is missing, malformed, expired or revoked. Stop and ask for a new key."""
+
+    status = 401
+
+
+class ForbiddenError(HttpStatusError):
+    status = 403
+
+
+class NotFoundError(HttpStatusError):
+    """404: no such voicemail (often: a colleague deleted it a moment ago)."""
+
+    status = 404
+
+
+class ValidationError(HttpStatusError):
+    """422: the body's ``errors`` maps field names to messages."""
+
+    status = 422
+
+    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class RateLimitedError(HttpStatusError):
+    """429: wait ``retry_after`` seconds (None when the server did not say)."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServerError(HttpStatusError):
+    """5xx: provider trouble, worth retrying later."""
+
+
+class NetworkError(ApiError):
+    """No usable response: connection refused, reset, DNS, TLS."""
+
+
+class ApiTimeoutError(NetworkError):
+    """The server took too long."""
+
+
+class ProtocolError(ApiError):
+    """A response we cannot use: not JSON, the wrong shape, a missing or mistyped field."""
+
+
+class ConfigError(ApiError):
+    """Bad client configuration (an unsafe base URL, an invalid id)."""
+
+
+class InvalidIdError(ConfigError):
+    """A voicemail id with characters that could change the request path."""
+
+
+class DownloadError(ApiError):
+    """The recording could not be fetched from storage."""
+
+
+class RecordingExpiredError(DownloadError):
+    """Storage refused the signed URL (403): fetch a fresh one and retry once."""
+
+
+class RecordingProcessingError(DownloadError):
+    """The voicemail has no recording yet (``recording_url`` is null)."""
+
+
+class DownloadTooLargeError(DownloadError):
+    """The recording is larger than the size cap."""
+
+
+def is_retryable(error: ApiError) -> bool:
+    """Transient failures: the network, 5xx and 429."""
+    return isinstance(error, NetworkError | ServerError | RateLimitedError)

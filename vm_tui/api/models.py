@@ -1,0 +1,187 @@
+"""Voicemail models: frozen dataclasses parsed explicitly from the API's JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import ProtocolError
+
+
+@dataclass(frozen=True, slots=True)
+class Voicemail:
+    """One voicemail, with one canonical name per field whichever spelling the server used."""
+
+    id: str
+    caller: str
+    created_at: datetime
+    listened_at: datetime | None = None
+    transcription: str | None = None
+    # Signed per request: never cache or persist it (see API-NOTES.md).
+    recording_url: str | None = field(default=None, compare=False)
+    line_id: str | None = None
+    line_name: str = ""
+    line_number: str = ""
+    line_number_formatted: str = ""
+
+    @property
+    def listened(self) -> bool:
+        return self.listened_at is not None
+
+    @property
+    def recording_ready(self) -> bool:
+        return self.recording_url is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical JSON form (the list endpoint's spelling), for --json and the cache."""
+        return {
+            "id": self.id,
+            "from": self.caller,
+            "created_at": _format_time(self.created_at),
+            "listened": self.listened,
+            "listened_at": _format_time(self.listened_at) if self.listened_at else None,
+            "transcription": self.transcription,
+            "recording_ready": self.recording_ready,
+            "main_number_id": self.line_id,
+            "main_number_name": self.line_name,
+            "main_number": self.line_number,
+            "main_number_formatted": self.line_number_formatted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """A list item that could not be parsed; the rest of the inbox is still shown."""
+
+    index: int
+    id: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inbox:
+    """The list endpoint's answer."""
+
+    unlistened_count: int
+    voicemails: tuple[Voicemail, ...]
+    skipped: tuple[SkippedItem, ...] = ()
+
+
+def parse_voicemail(data: object) -> Voicemail:
+    """Parse one voicemail object; raise ProtocolError naming the field on bad data."""
+    if not isinstance(data, Mapping):
+        raise ProtocolError(f"expected a voicemail object, got {_type_name(data)}")
+    return Voicemail(
+        id=_required_str(data, "id"),
+        caller=_required_str(data, "from"),
+        created_at=_required_time(data, "created_at"),
+        listened_at=_optional_time(data, "listened_at"),
+        transcription=_optional_str(data, "transcription"),
+        recording_url=_optional_str(data, "recording_url"),
+        line_id=_optional_str(data, "main_number_id"),
+        line_name=_optional_str(data, "main_number_name") or "",
+        # The list spells it main_number, retrieve and update main_number_number.
+        line_number=_first_str(data, "main_number", "main_number_number"),
+        line_number_formatted=_first_str(
+            data, "main_number_formatted", "main_number_number_formatted"
+        ),
+    )
+
+
+def parse_inbox(data: object) -> Inbox:
+    """Parse the list response. One bad item is skipped and reported, not fatal."""
+    if not isinstance(data, Mapping):
+        raise ProtocolError(f"expected a JSON object with voicemails, got {_type_name(data)}")
+    items = data.get("voicemails")
+    if not isinstance(items, list):
+        raise ProtocolError("field 'voicemails': expected a list, got " + _type_name(items))
+    voicemails: list[Voicemail] = []
+    skipped: list[SkippedItem] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        try:
+            vm = parse_voicemail(item)
+        except ProtocolError as error:
+            raw_id = item.get("id") if isinstance(item, Mapping) else None
+            skipped.append(
+                SkippedItem(index, raw_id if isinstance(raw_id, str) else None, str(error))
+            )
+            continue
+        if vm.id in seen:
+            skipped.append(SkippedItem(index, vm.id, "duplicate id"))
+            continue
+        seen.add(vm.id)
+        voicemails.append(vm)
+    count = data.get("unlistened_count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        # The badge can still be derived from what we have; do not hide the inbox over it.
+        count = sum(1 for vm in voicemails if not vm.listened)
+    return Inbox(count, tuple(voicemails), tuple(skipped))
+
+
+def parse_time(value: str) -> datetime:
+    """ISO 8601 to an aware datetime (naive times are taken as UTC)."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _format_time(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _required_str(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value:
+        problem = "missing" if name not in data else f"expected a string, got {_type_name(value)}"
+        raise ProtocolError(f"field '{name}': {problem}")
+    return value
+
+
+def _optional_str(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ProtocolError(f"field '{name}': expected a string, got {_type_name(value)}")
+    return value
+
+
+def _first_str(data: Mapping[str, Any], *names: str) -> str:
+    for name in names:
+        value = _optional_str(data, name)
+        if value:
+            return value
+    return ""
+
+
+def _required_time(data: Mapping[str, Any], name: str) -> datetime:
+    value = _required_str(data, name)
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise ProtocolError(f"field '{name}': not an ISO 8601 timestamp") from None
+
+
+def _optional_time(data: Mapping[str, Any], name: str) -> datetime | None:
+    value = _optional_str(data, name)
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise ProtocolError(f"field '{name}': not an ISO 8601 timestamp") from None

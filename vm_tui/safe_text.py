@@ -1,0 +1,38 @@
+"""Make untrusted text (anything from the API or a server) safe to show in a terminal.
+
+Callers, line names and transcriptions are written by strangers. Markup is handled where text is
+rendered (Textual ``Content``/Rich ``Text``, never markup strings); this module removes what no
+renderer neutralises: C0/C1 control characters (ESC starts CSI/OSC sequences, BEL rings, NUL
+truncates) and bidi overrides that reorder what the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab/newline, DEL, C1 controls, and bidi embedding/override/isolate marks.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x0b\x0c]+")
+
+
+def clean(text: str) -> str:
+    """Drop control and bidi characters; keep newlines and tabs (for multi-line text)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", text)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``clean`` and fold every line break into a space: for rows, titles and toasts."""
+    flat = _LINE_BREAKS.sub(" ", text)
+    flat = " ".join(clean(flat).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: max(limit - 1, 0)] + "…"
+    return flat
+
+
+def is_printable(text: str) -> bool:
+    """True when ``text`` holds nothing ``clean`` would remove (used by tests and asserts)."""
+    return not _UNSAFE.search(text) and all(
+        unicodedata.category(ch) != "Cc" or ch in "\n\t" for ch in text
+    )

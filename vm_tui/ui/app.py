@@ -1,0 +1,747 @@
+"""The live inbox: list pane bound to a background poller, detail pane with the player.
+
+Layers: this module is the only one that knows Textual *and* the API. The poller is one
+long-running async worker; mutations are optimistic in ``InboxState`` and confirmed or reverted
+when the server answers; audio work runs in threads and comes back as messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import Worker
+
+from vm_tui.api import (
+    NO_RETRY,
+    ApiError,
+    NotFoundError,
+    PhoneIncClient,
+    RecordingDownloader,
+    RecordingProcessingError,
+    Voicemail,
+    fetch_recording,
+)
+from vm_tui.audio.errors import AudioError
+from vm_tui.audio.pcm import Pcm
+from vm_tui.audio.player import (
+    MAX_PLAYER_SPEED,
+    MIN_PLAYER_SPEED,
+    PlaybackEnded,
+    PlaybackFailed,
+    Player,
+    PlayerState,
+)
+from vm_tui.config import Settings
+from vm_tui.inbox import Backoff, ConnectionStatus, InboxDiff, InboxState, Link, jittered
+from vm_tui.inbox.connection import stops_polling
+from vm_tui.safe_text import one_line
+from vm_tui.saving import default_download_dir, recording_filename, save_in_folder
+from vm_tui.ui.keys import INBOX_KEYS
+from vm_tui.ui.messages import PlayerEventMessage
+from vm_tui.ui.screens.help import HelpScreen
+from vm_tui.ui.screens.no_key import NoKeyScreen
+from vm_tui.ui.text import caller_label, line_label
+from vm_tui.ui.widgets.detail import DetailPane
+from vm_tui.ui.widgets.player_bar import PlayerBar, PlayerView
+from vm_tui.ui.widgets.status_bar import StatusBar
+from vm_tui.ui.widgets.voicemail_list import VoicemailList
+
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+_AUDIO_CACHE_SIZE = 8
+_PREFETCH_DELAY = 0.3
+_NARROW_WIDTH = 100
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+Decoder = Callable[[bytes], Pcm]
+
+
+def _default_decoder(data: bytes) -> Pcm:
+    from vm_tui.audio.decode import decode
+
+    return decode(data, "mp3")
+
+
+@dataclass
+class _Recording:
+    mp3: bytes
+    pcm: Pcm | None = None
+
+
+class VoicemailApp(App[int]):
+    """The inbox. Takes its client, downloader, player and clocks: tests pass their own."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "vm-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(k.keys, k.action, k.description, show=k.show) for k in INBOX_KEYS),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    connection: var[ConnectionStatus] = var(ConnectionStatus)
+
+    def __init__(
+        self,
+        *,
+        client: PhoneIncClient | None,
+        downloader: RecordingDownloader | None = None,
+        player: Player | None = None,
+        settings: Settings | None = None,
+        now: Callable[[], datetime] = local_now,
+        monotonic: Callable[[], float] = time.monotonic,
+        decoder: Decoder = _default_decoder,
+        undo_seconds: float = 5.0,
+        prefetch: bool = True,
+        startup_warnings: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.downloader = downloader or RecordingDownloader()
+        self.player = player
+        self.settings = settings or Settings()
+        self.now = now
+        self.monotonic = monotonic
+        self.decoder = decoder
+        self.undo_seconds = undo_seconds
+        self.prefetch_enabled = prefetch
+        self.state = InboxState(clock=now)
+        self.terminal_title = "vm-tui"
+        self.selected_id: str | None = None
+        self.durations: dict[str, float] = {}
+        self.speed = self.settings.default_speed
+        self.polls_completed = 0
+        self._refresh_now = asyncio.Event()
+        self._pending_deletes: OrderedDict[str, Timer] = OrderedDict()
+        self._in_flight = 0
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._recordings: OrderedDict[str, _Recording] = OrderedDict()
+        self._loading: dict[str, asyncio.Task[_Recording]] = {}
+        self._prefetch_timer: Timer | None = None
+        self._playing_id: str | None = None
+        self._player_view = PlayerView(speed=self.speed)
+        self._skipped_reported: frozenset[str] = frozenset()
+        self._last_success: datetime | None = None
+        self._widgets_ready = False  # widgets composed and mounted
+        self._startup_warnings = list(startup_warnings)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(now=self.now, monotonic=self.monotonic, id="status")
+        yield Static("Loading your inbox…", id="empty", markup=False)
+        with Horizontal(id="panes"):
+            yield VoicemailList(self.state.get, self.now, self.durations.get, id="list")
+            yield DetailPane(self.now, id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._widgets_ready = True
+        if self.client is None:
+            self.push_screen(NoKeyScreen())
+            return
+        if self.player is not None:
+            self.player.set_listener(lambda event: self.post_message(PlayerEventMessage(event)))
+        self.screen.add_class("-empty")
+        self.query_one(VoicemailList).focus()
+        self._poll_forever()
+        self.set_interval(60, self._refresh_times)
+        self.set_interval(0.2, self._refresh_player_view)
+        self._set_terminal_title(0)
+        for warning in self._startup_warnings:
+            self.notify(warning, severity="warning", markup=False)
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < _NARROW_WIDTH, "-narrow")
+
+    async def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+        if self.client is not None:
+            await self.client.aclose()
+        await self.downloader.aclose()
+        self._restore_terminal_title()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in INBOX_KEYS:
+            if key.action in ("help", "quit"):
+                continue
+            yield SystemCommand(
+                key.description,
+                f"{key.description} (key: {key.help_keys or key.keys})",
+                lambda action=key.action: self.run_action(action),
+            )
+
+    # -- the poller ---------------------------------------------------------------------------
+
+    @work(group="poller", exit_on_error=False)
+    async def _poll_forever(self) -> None:
+        """One long-running loop. Never ``set_interval``: a slow poll must not be cancelled."""
+        backoff = Backoff()
+        while True:
+            delay = await self._poll_once(backoff)
+            await self._wait_for_next_poll(delay)
+
+    async def _wait_for_next_poll(self, delay: float | None) -> None:
+        try:
+            if delay is None:
+                await self._refresh_now.wait()
+            else:
+                await asyncio.wait_for(self._refresh_now.wait(), timeout=delay)
+        except TimeoutError:
+            pass
+        self._refresh_now.clear()
+
+    async def _poll_once(self, backoff: Backoff) -> float | None:
+        """Poll once; return seconds until the next poll (None: wait for the user)."""
+        assert self.client is not None
+        token = self.state.begin_poll()
+        if not self.state.loaded:
+            self.connection = replace(self.connection, link=Link.CONNECTING)
+        try:
+            inbox = await self.client.list_voicemails(retry=NO_RETRY)
+        except ApiError as error:
+            return self._poll_failed(error, backoff)
+        backoff.reset()
+        first = not self.state.loaded
+        diff = self.state.apply_poll(inbox, token)
+        self._apply_diff(diff, announce=not first)
+        self._report_skipped(inbox.skipped)
+        self._last_success = self.now()
+        self.connection = ConnectionStatus(Link.LIVE)
+        self.polls_completed += 1
+        if first:
+            self._show_loaded()
+        return jittered(self.settings.poll_interval)
+
+    def _poll_failed(self, error: ApiError, backoff: Backoff) -> float | None:
+        message = one_line(str(error), 120)
+        if stops_polling(error):
+            self.connection = ConnectionStatus(Link.KEY_REJECTED, message, stale=self.state.loaded)
+            self.notify(
+                "Phone.inc rejected the API key. Set a valid key in PHONE_INC_API_KEY "
+                "(or the config file) and restart, or press r to try again.",
+                title="API key rejected",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return None
+        delay = backoff.next_delay(error)
+        self.connection = ConnectionStatus(
+            Link.OFFLINE,
+            message,
+            retry_at=self.monotonic() + delay,
+            stale=self.state.loaded,
+        )
+        if not self.state.loaded:
+            self.query_one("#empty", Static).update(
+                f"Cannot load the inbox: {message}\nRetrying in {round(delay)} s (r retries now)."
+            )
+        return delay
+
+    def _report_skipped(self, skipped: Iterable[object]) -> None:
+        reasons = frozenset(one_line(str(getattr(s, "reason", s)), 80) for s in skipped)
+        if reasons and reasons != self._skipped_reported:
+            self.notify(
+                f"{len(reasons)} voicemail(s) could not be read and are not shown "
+                f"({next(iter(sorted(reasons)))}).",
+                severity="warning",
+                markup=False,
+            )
+        self._skipped_reported = reasons
+
+    def _show_loaded(self) -> None:
+        empty = self.query_one("#empty", Static)
+        empty.update("No voicemail. New ones appear here as they arrive.")
+        self.screen.set_class(len(self.state) == 0, "-empty")
+
+    def watch_connection(self, status: ConnectionStatus) -> None:
+        if self._widgets_ready and self.client is not None:
+            self.query_one(StatusBar).status = status
+
+    def action_refresh(self) -> None:
+        if self.connection.link in (Link.OFFLINE, Link.KEY_REJECTED):
+            self.connection = replace(self.connection, link=Link.REFRESHING)
+        self._refresh_now.set()
+
+    # -- applying changes ---------------------------------------------------------------------
+
+    def _apply_diff(self, diff: InboxDiff, *, announce: bool = False) -> None:
+        """Attributes down: only what the diff names is touched; an empty diff touches nothing."""
+        if diff.empty:
+            return
+        vm_list = self.query_one(VoicemailList)
+        vm_list.apply(self.state.order, diff.changed)
+        status = self.query_one(StatusBar)
+        status.unread = diff.unlistened_count
+        status.total = len(self.state)
+        if self.state.loaded:
+            self.screen.set_class(len(self.state) == 0, "-empty")
+        if self.selected_id is not None and self.selected_id in diff.changed:
+            self.query_one(DetailPane).voicemail = self.state.get(self.selected_id)
+        if diff.count_changed:
+            self._set_terminal_title(diff.unlistened_count)
+        if announce and diff.added:
+            self._announce(diff.added)
+
+    def _announce(self, added: tuple[str, ...]) -> None:
+        new = [vm for vm in (self.state.get(i) for i in added) if vm is not None]
+        for vm in new[:3]:
+            self.notify(
+                f"From {caller_label(vm)} on {line_label(vm) or 'your line'}",
+                title="New voicemail",
+                markup=False,
+            )
+        if len(new) > 3:
+            self.notify(f"and {len(new) - 3} more new voicemails", markup=False)
+        if new and self.settings.bell:
+            self.bell()
+
+    def _set_terminal_title(self, unread: int) -> None:
+        # Only our own text goes into the title: never a string from the API.
+        title = f"vm-tui ({unread} new)" if unread else "vm-tui"
+        if title == self.terminal_title and unread:
+            return
+        self.terminal_title = title
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            if not getattr(self, "_title_pushed", False):
+                driver.write("\x1b[22;0t")  # save the user's title, restored on exit
+                self._title_pushed = True
+            driver.write(f"\x1b]2;{title}\x07")
+            driver.flush()
+
+    def _restore_terminal_title(self) -> None:
+        driver = self._driver
+        if driver is not None and getattr(self, "_title_pushed", False):
+            driver.write("\x1b[23;0t")
+            driver.flush()
+
+    def _refresh_times(self) -> None:
+        self.query_one(VoicemailList).refresh_times()
+
+    # -- selection ----------------------------------------------------------------------------
+
+    @on(VoicemailList.Highlighted)
+    def _on_highlighted(self, message: VoicemailList.Highlighted) -> None:
+        self.selected_id = message.voicemail_id
+        detail = self.query_one(DetailPane)
+        detail.voicemail = self.state.get(message.voicemail_id) if message.voicemail_id else None
+        detail.duration = self.durations.get(message.voicemail_id or "")
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        if self.prefetch_enabled and message.voicemail_id is not None:
+            vm_id = message.voicemail_id
+            self._prefetch_timer = self.set_timer(_PREFETCH_DELAY, lambda: self._prefetch(vm_id))
+
+    @on(VoicemailList.Activated)
+    def _on_activated(self, message: VoicemailList.Activated) -> None:
+        self._start_playback(message.voicemail_id)
+
+    def _selected(self) -> Voicemail | None:
+        return self.state.get(self.selected_id) if self.selected_id else None
+
+    # -- marking and deleting -----------------------------------------------------------------
+
+    def action_toggle_listened(self) -> None:
+        vm = self._selected()
+        if vm is not None:
+            self.mark(vm.id, not vm.listened)
+
+    def mark(self, vm_id: str, listened: bool) -> None:
+        """Optimistic: the row changes now; the PATCH confirms or reverts it."""
+        self._apply_diff(self.state.set_listened(vm_id, listened))
+        self._send_mark(vm_id, listened, self.state.local_seq(vm_id))
+
+    @work(group="mutations", exit_on_error=False)
+    async def _send_mark(self, vm_id: str, listened: bool, seq: int) -> None:
+        assert self.client is not None
+        self._track_in_flight(+1)
+        try:
+            async with self._lock_for(vm_id):
+                server_copy = await self.client.set_listened(vm_id, listened)
+        except NotFoundError:
+            self._gone(vm_id)
+        except ApiError as error:
+            self._apply_diff(self.state.revert(vm_id, seq=seq))
+            state = "listened" if listened else "unlistened"
+            self.notify(
+                f"Could not mark it {state}: {one_line(str(error), 120)}",
+                severity="error",
+                markup=False,
+            )
+        else:
+            self._apply_diff(self.state.confirm(vm_id, server_copy, seq=seq))
+        finally:
+            self._track_in_flight(-1)
+
+    def action_delete(self) -> None:
+        vm = self._selected()
+        if vm is None:
+            return
+        self._apply_diff(self.state.hide(vm.id))
+        timer = self.set_timer(self.undo_seconds, lambda: self._commit_delete(vm.id))
+        self._pending_deletes[vm.id] = timer
+        self._update_pending()
+        self.notify(
+            f"Deleted the voicemail from {caller_label(vm)}. Press u to undo.",
+            timeout=self.undo_seconds,
+            markup=False,
+        )
+
+    def action_undo(self) -> None:
+        if not self._pending_deletes:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        vm_id, timer = self._pending_deletes.popitem()
+        timer.stop()
+        self._apply_diff(self.state.revert(vm_id))
+        self._update_pending()
+        self.query_one(VoicemailList).select(vm_id)
+        vm = self.state.get(vm_id)
+        who = caller_label(vm) if vm else "the voicemail"
+        self.notify(f"Restored the voicemail from {who}.", timeout=3, markup=False)
+
+    def _commit_delete(self, vm_id: str) -> None:
+        if self._pending_deletes.pop(vm_id, None) is not None:
+            self._send_delete(vm_id)
+
+    @work(group="mutations", exit_on_error=False)
+    async def _send_delete(self, vm_id: str) -> None:
+        await self._delete_now(vm_id)
+
+    async def _delete_now(self, vm_id: str) -> None:
+        assert self.client is not None
+        self._track_in_flight(+1)
+        try:
+            async with self._lock_for(vm_id):
+                await self.client.delete_voicemail(vm_id)
+        except NotFoundError:
+            self._apply_diff(self.state.forget(vm_id))  # already gone: that is what we wanted
+        except ApiError as error:
+            self._apply_diff(self.state.revert(vm_id))
+            vm = self.state.get(vm_id)
+            who = caller_label(vm) if vm else "a voicemail"
+            self.notify(
+                f"Could not delete the voicemail from {who}: {one_line(str(error), 120)}",
+                severity="error",
+                markup=False,
+            )
+        else:
+            self._apply_diff(self.state.confirm(vm_id))
+            self._forget_audio(vm_id)
+        finally:
+            self._track_in_flight(-1)
+
+    def _gone(self, vm_id: str) -> None:
+        """The server says 404: a colleague deleted it."""
+        self._apply_diff(self.state.forget(vm_id))
+        self._forget_audio(vm_id)
+        self.notify("That voicemail was deleted by someone else.", severity="warning")
+
+    def _lock_for(self, vm_id: str) -> asyncio.Lock:
+        # One request per voicemail at a time: answers come back in the order we asked.
+        return self._locks.setdefault(vm_id, asyncio.Lock())
+
+    def _track_in_flight(self, delta: int) -> None:
+        self._in_flight += delta
+        self._update_pending()
+
+    def _update_pending(self) -> None:
+        if self._widgets_ready:
+            self.query_one(StatusBar).pending = self._in_flight + len(self._pending_deletes)
+
+    async def action_quit(self) -> None:
+        """Commit deletes still inside their undo window, wait for requests in flight, exit."""
+        pending = list(self._pending_deletes)
+        for timer in self._pending_deletes.values():
+            timer.stop()
+        self._pending_deletes.clear()
+        if pending:
+            self.notify(f"Deleting {len(pending)} voicemail(s) before quitting…", markup=False)
+        busy = [w for w in self.workers if w.group == "mutations" and w.is_running]
+        waits = [self._delete_now(vm_id) for vm_id in pending] + [w.wait() for w in busy]
+        if waits:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*waits, return_exceptions=True), timeout=15)
+        self.exit(0)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- recordings: load, play, save ---------------------------------------------------------
+
+    def action_play(self) -> None:
+        if self.selected_id is not None:
+            self._start_playback(self.selected_id)
+
+    def _start_playback(self, vm_id: str) -> None:
+        vm = self.state.get(vm_id)
+        if vm is None:
+            return
+        if self.player is None:
+            self._show_player(PlayerView(state="error", message="Audio is not available."))
+            return
+        if not vm.recording_ready:
+            self._show_player(
+                PlayerView(
+                    state="idle",
+                    speed=self.speed,
+                    message="The recording is still processing; try again in a moment.",
+                )
+            )
+            return
+        self.player.stop()
+        self._playing_id = vm_id
+        self._play_worker(vm_id)
+
+    @work(group="playback", exclusive=True, exit_on_error=False)
+    async def _play_worker(self, vm_id: str) -> None:
+        assert self.player is not None
+        recording = await self._load(vm_id, show_progress=True)
+        if recording is None or recording.pcm is None or self._playing_id != vm_id:
+            return
+        self.player.set_speed(self.speed)
+        self.player.play(vm_id, recording.pcm)
+        self._refresh_player_view()
+
+    def _prefetch(self, vm_id: str) -> None:
+        vm = self.state.get(vm_id)
+        if vm is None or not vm.recording_ready or vm_id in self._recordings:
+            return
+        self._prefetch_worker(vm_id)
+
+    @work(group="prefetch", exclusive=True, exit_on_error=False)
+    async def _prefetch_worker(self, vm_id: str) -> None:
+        await self._load(vm_id, show_progress=False)
+
+    async def _load(self, vm_id: str, *, show_progress: bool) -> _Recording | None:
+        """Retrieve (fresh URL) -> download -> decode, shared by play, prefetch and save."""
+        cached = self._recordings.get(vm_id)
+        if cached is not None and cached.pcm is not None:
+            self._recordings.move_to_end(vm_id)
+            return cached
+        task = self._loading.get(vm_id)
+        if task is None:
+            progress = self._download_progress if show_progress else None
+            task = asyncio.create_task(self._fetch_and_decode(vm_id, progress))
+            self._loading[vm_id] = task
+            task.add_done_callback(lambda _t: self._loading.pop(vm_id, None))
+        elif show_progress:
+            self._show_player(replace(self._player_view, state="downloading", message=""))
+        try:
+            # Shielded: moving the cursor cancels a prefetch worker, not a download already
+            # under way (play may be waiting for the same one).
+            return await asyncio.shield(task)
+        except (ApiError, AudioError) as error:
+            if show_progress:
+                self._loading_failed(vm_id, error)
+            return None
+
+    async def _fetch_and_decode(
+        self, vm_id: str, progress: Callable[[int, int | None], None] | None
+    ) -> _Recording:
+        assert self.client is not None
+        if progress:
+            progress(0, None)
+        fresh, mp3 = await fetch_recording(self.client, self.downloader, vm_id, progress)
+        self._apply_diff(self.state.apply_voicemail(fresh))
+        if self._playing_id == vm_id:
+            self._show_player(replace(self._player_view, state="decoding", progress=None))
+        pcm = await asyncio.to_thread(self.decoder, mp3)
+        recording = _Recording(mp3, pcm)
+        self._remember(vm_id, recording, pcm.duration)
+        return recording
+
+    def _remember(self, vm_id: str, recording: _Recording, seconds: float) -> None:
+        self._recordings[vm_id] = recording
+        self._recordings.move_to_end(vm_id)
+        while len(self._recordings) > _AUDIO_CACHE_SIZE:
+            self._recordings.popitem(last=False)
+        if self.durations.get(vm_id) != seconds:
+            self.durations[vm_id] = seconds
+            self.query_one(VoicemailList).apply(self.state.order, (vm_id,))
+            if vm_id == self.selected_id:
+                self.query_one(DetailPane).duration = seconds
+
+    def _forget_audio(self, vm_id: str) -> None:
+        self._recordings.pop(vm_id, None)
+        if self._playing_id == vm_id and self.player is not None:
+            self.player.stop()
+            self._playing_id = None
+
+    def _download_progress(self, received: int, total: int | None) -> None:
+        fraction = (received / total) if total else None
+        kb = f"{received // 1024} KB" + (f" of {total // 1024} KB" if total else "")
+        self._show_player(
+            PlayerView(
+                state="downloading",
+                speed=self.speed,
+                progress=fraction,
+                message=kb,
+            )
+        )
+
+    def _loading_failed(self, vm_id: str, error: ApiError | AudioError) -> None:
+        if isinstance(error, NotFoundError):
+            self._gone(vm_id)
+            message = "That voicemail was deleted by someone else."
+        elif isinstance(error, RecordingProcessingError):
+            message = "The recording is still processing; try again in a moment."
+        elif isinstance(error, AudioError):
+            message = one_line(str(error), 160)
+        else:
+            message = f"Could not load the recording: {one_line(str(error), 120)}"
+        if self._playing_id == vm_id:
+            self._playing_id = None
+        self._show_player(PlayerView(state="error", speed=self.speed, message=message))
+        self.notify(message, severity="error", markup=False)
+
+    def _show_player(self, view: PlayerView) -> None:
+        self._player_view = view
+        if self._widgets_ready:
+            self.query_one(PlayerBar).view = view
+
+    def _refresh_player_view(self) -> None:
+        player = self.player
+        if player is None or self._playing_id is None:
+            return
+        loading = self._player_view.state in ("downloading", "decoding", "error")
+        if loading and player.key != self._playing_id:
+            return
+        state = player.state
+        if state is PlayerState.IDLE:
+            return
+        self._show_player(
+            PlayerView(
+                state=state.value,
+                position=player.position,
+                duration=player.duration,
+                speed=player.speed,
+            )
+        )
+
+    @on(PlayerEventMessage)
+    def _on_player_event(self, message: PlayerEventMessage) -> None:
+        event = message.event
+        if isinstance(event, PlaybackFailed):
+            if event.key == self._playing_id:
+                self._playing_id = None
+            text = one_line(str(event.error), 160)
+            self._show_player(PlayerView(state="error", speed=self.speed, message=text))
+            self.notify(text, severity="error", markup=False)
+            return
+        if isinstance(event, PlaybackEnded):
+            self._refresh_player_view()
+            self.playback_ended(event.key)
+
+    def playback_ended(self, vm_id: str) -> None:
+        """Heard to the end: mark it listened (once), then maybe move on to the next one."""
+        vm = self.state.get(vm_id)
+        if vm is not None and not vm.listened:
+            self.mark(vm_id, True)
+        if self.settings.auto_advance:
+            next_id = self._next_unlistened(after=vm_id)
+            if next_id is not None:
+                self.query_one(VoicemailList).select(next_id)
+                self._start_playback(next_id)
+
+    def _next_unlistened(self, after: str) -> str | None:
+        order = self.state.order
+        start = order.index(after) + 1 if after in order else 0
+        for vm_id in order[start:]:
+            vm = self.state.get(vm_id)
+            if vm is not None and not vm.listened:
+                return vm_id
+        return None
+
+    def action_pause(self) -> None:
+        if self.player is not None and self._playing_id is not None:
+            self.player.toggle_pause()
+            self._refresh_player_view()
+
+    def action_stop(self) -> None:
+        if self.player is not None and self._playing_id is not None:
+            self.player.stop()
+            self._refresh_player_view()
+
+    def action_seek(self, seconds: float) -> None:
+        if self.player is not None and self._playing_id is not None:
+            self.player.seek(seconds)
+            self._refresh_player_view()
+
+    def action_speed(self, direction: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        index = max(0, min(len(SPEEDS) - 1, index + direction))
+        self.speed = max(MIN_PLAYER_SPEED, min(MAX_PLAYER_SPEED, SPEEDS[index]))
+        if self.player is not None:
+            self.player.set_speed(self.speed)
+        self._show_player(replace(self._player_view, speed=self.speed))
+        self._refresh_player_view()
+
+    def action_save(self) -> None:
+        vm = self._selected()
+        if vm is None:
+            return
+        if not vm.recording_ready:
+            self.notify("The recording is still processing; try again in a moment.")
+            return
+        self._save_worker(vm.id)
+
+    @work(group="save", exit_on_error=False)
+    async def _save_worker(self, vm_id: str) -> None:
+        recording = self._recordings.get(vm_id)
+        if recording is None:
+            recording = await self._load(vm_id, show_progress=False)
+        vm = self.state.get(vm_id)
+        if recording is None or vm is None:
+            self.notify("Could not download the recording to save it.", severity="error")
+            return
+        folder = default_download_dir(self.settings.download_dir)
+        try:
+            path = await asyncio.to_thread(
+                save_in_folder, recording.mp3, folder, recording_filename(vm)
+            )
+        except Exception as error:  # SaveError or OSError: show it, never crash
+            self.notify(f"Could not save: {one_line(str(error), 160)}", severity="error")
+            return
+        self.notify(f"Saved to {path}", markup=False)
+
+    # -- errors that escape a worker ----------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place that reports worker failures we did not foresee (never a traceback)."""
+        worker = event.worker
+        if worker.error is not None and worker.state.name == "ERROR":
+            self.log.error(f"worker {worker.name} failed: {worker.error!r}")
+            self.notify(
+                f"Something went wrong ({type(worker.error).__name__}); the inbox keeps running.",
+                severity="error",
+                markup=False,
+            )
+            if worker.group == "poller":
+                self.connection = ConnectionStatus(
+                    Link.OFFLINE, "the poller stopped; restarting", stale=True
+                )
+                self.set_timer(5, self._poll_forever)

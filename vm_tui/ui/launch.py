@@ -1,0 +1,38 @@
+"""Build the real parts (client, downloader, player, demo server) and run the app."""
+
+from __future__ import annotations
+
+import contextlib
+
+from vm_tui.api import PhoneIncClient, RecordingDownloader
+from vm_tui.api.auth import key_format_warning
+from vm_tui.config import Settings
+
+
+def launch(settings: Settings, *, demo: bool = False) -> int:
+    from vm_tui.audio.alsa import silence_alsa_errors
+    from vm_tui.audio.player import Player
+    from vm_tui.ui.app import VoicemailApp
+
+    # ALSA prints errors straight to stderr, which would tear Textual's screen.
+    silence_alsa_errors()
+    with contextlib.ExitStack() as stack:
+        base_url, api_key = settings.base_url, settings.api_key
+        if demo:
+            from vm_tui.demo import DemoServer
+
+            server = stack.enter_context(DemoServer().start())
+            base_url, api_key = server.base_url, server.api_key
+        client = PhoneIncClient(api_key, base_url) if api_key else None
+        player = Player()
+        stack.callback(player.close)
+        warning = key_format_warning(api_key) if api_key and not demo else None
+        app = VoicemailApp(
+            client=client,
+            downloader=RecordingDownloader(),
+            player=player,
+            settings=settings,
+            startup_warnings=[warning] if warning else [],
+        )
+        result = app.run()
+    return result or app.return_code or 0

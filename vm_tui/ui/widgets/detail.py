@@ -1,0 +1,81 @@
+"""The detail pane: who called, on which line, when, listened or not, the transcription."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from vm_tui.api.models import Voicemail
+from vm_tui.safe_text import clean, one_line
+from vm_tui.timefmt import absolute
+from vm_tui.timefmt import duration as fmt_duration
+from vm_tui.ui.text import caller_label, line_full
+from vm_tui.ui.widgets.player_bar import PlayerBar
+
+
+class DetailPane(VerticalScroll):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane #detail-caller { text-style: bold; margin-top: 1; }
+    DetailPane #detail-meta { margin-bottom: 1; color: $text-muted; }
+    DetailPane PlayerBar { margin-bottom: 1; }
+    DetailPane #detail-transcription { margin-bottom: 1; }
+    """
+
+    voicemail: reactive[Voicemail | None] = reactive(None, always_update=True)
+    duration: reactive[float | None] = reactive(None)
+
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-caller", markup=False)
+        yield Static(id="detail-meta", markup=False)
+        yield PlayerBar(id="player-bar")
+        yield Static(id="detail-transcription", markup=False)
+
+    def watch_voicemail(self) -> None:
+        self._show()
+
+    def watch_duration(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        vm = self.voicemail
+        caller = self.query_one("#detail-caller", Static)
+        meta = self.query_one("#detail-meta", Static)
+        body = self.query_one("#detail-transcription", Static)
+        if vm is None:
+            caller.update(Content("No voicemail selected"))
+            meta.update(Content(""))
+            body.update(Content(""))
+            return
+        caller.update(Content(caller_label(vm)))
+        now = self._now()
+        listened = (
+            f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"
+        )
+        recording = "ready" if vm.recording_ready else "still processing…"
+        length = f" · {fmt_duration(self.duration)}" if self.duration else ""
+        meta.update(
+            Content.assemble(
+                ("Line      ", "bold"), line_full(vm), "\n",
+                ("Received  ", "bold"), absolute(vm.created_at, now), "\n",
+                ("Status    ", "bold"), listened, "\n",
+                ("Recording ", "bold"), recording + length, "\n",
+                ("ID        ", "bold"), (one_line(vm.id, 80), "dim"),
+            )
+        )  # fmt: skip
+        if vm.transcription is None:
+            body.update(Content.assemble(("Not transcribed yet.", "italic dim")))
+        else:
+            body.update(Content(clean(vm.transcription)))

@@ -1,0 +1,70 @@
+"""The player bar in the detail pane: state, position / duration, progress, speed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from vm_tui.timefmt import duration as fmt_duration
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerView:
+    """What the bar shows; the screen computes it and sets it (attributes down)."""
+
+    state: str = "idle"  # idle, loading, downloading, decoding, playing, paused, stopped, ended
+    position: float = 0.0
+    duration: float | None = None
+    speed: float = 1.0
+    progress: float | None = None  # download progress 0..1 while loading
+    message: str = ""  # errors and hints, one line, already safe
+
+
+_ICONS = {
+    "playing": "▶",
+    "paused": "⏸",
+    "stopped": "■",
+    "ended": "■",
+    "idle": "·",
+    "downloading": "⇣",
+    "decoding": "…",
+    "error": "✖",
+}
+
+
+class PlayerBar(Widget):
+    DEFAULT_CSS = """
+    PlayerBar {
+        height: 2;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
+
+    view: reactive[PlayerView] = reactive(PlayerView)
+
+    def render(self) -> Content:
+        view = self.view
+        width = max(10, self.size.width - 2)
+        icon = _ICONS.get(view.state, "·")
+        total = fmt_duration(view.duration) if view.duration else "-:--"
+        speed = f"{view.speed:g}x"
+        head = f"{icon} {view.state:<11} {fmt_duration(view.position)} / {total}   {speed}"
+        if view.state == "downloading" and view.progress is not None:
+            fraction = view.progress
+        elif view.duration:
+            fraction = view.position / view.duration
+        else:
+            fraction = 0.0
+        bar_width = max(4, width)
+        filled = round(bar_width * max(0.0, min(1.0, fraction)))
+        bar = "━" * filled + "╌" * (bar_width - filled)
+        style = "$error" if view.state == "error" else "$accent"
+        if view.message:
+            head = f"{head}   {view.message}"
+        return Content.assemble(
+            (head, "bold" if view.state == "playing" else ""), "\n", (bar, style)
+        )

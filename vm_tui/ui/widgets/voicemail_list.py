@@ -1,0 +1,293 @@
+"""The inbox list: a Line API widget that renders only the rows on screen.
+
+Rows are keyed by voicemail id. ``apply`` takes the new order and the ids whose content changed;
+the cursor follows the voicemail (never the row index), and a change off screen repaints nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from vm_tui.api.models import Voicemail
+from vm_tui.timefmt import duration, received
+from vm_tui.ui.text import caller_label, line_label, preview
+
+Lookup = Callable[[str], Voicemail | None]
+
+
+class VoicemailList(ScrollView, can_focus=True):
+    """Newest first; bold with a dot when unlistened."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "voicemail-list--cursor",
+        "voicemail-list--unread",
+        "voicemail-list--dim",
+        "voicemail-list--marker",
+    }
+
+    DEFAULT_CSS = """
+    VoicemailList {
+        background: $surface;
+    }
+    VoicemailList > .voicemail-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    VoicemailList:focus > .voicemail-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    VoicemailList > .voicemail-list--unread { text-style: bold; }
+    VoicemailList > .voicemail-list--dim { color: $text-muted; }
+    VoicemailList > .voicemail-list--marker { color: $accent; text-style: bold; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another voicemail (None: the list is empty)."""
+
+        def __init__(self, voicemail_id: str | None) -> None:
+            super().__init__()
+            self.voicemail_id = voicemail_id
+
+    class Activated(Message):
+        """Enter or a double click on a row."""
+
+        def __init__(self, voicemail_id: str) -> None:
+            super().__init__()
+            self.voicemail_id = voicemail_id
+
+    def __init__(
+        self,
+        lookup: Lookup,
+        now: Callable[[], datetime],
+        durations: Callable[[str], float | None] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._lookup = lookup
+        self._now = now
+        self._durations = durations or (lambda _id: None)
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._line_cache: dict[tuple[str, int, bool], Strip] = {}
+        self.cursor_id: str | None = None
+        self.rows_rendered = 0  # instrumentation for tests and benchmarks
+
+    # -- data ---------------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return self._ids
+
+    @property
+    def cursor_index(self) -> int | None:
+        return None if self.cursor_id is None else self._index.get(self.cursor_id)
+
+    def apply(self, order: list[str], changed: tuple[str, ...] = ()) -> None:
+        """Show ``order``; repaint only rows in ``changed`` or moved by insertions/removals."""
+        old_cursor_index = self.cursor_index
+        old_top_id = self._id_at(int(self.scroll_y))
+        structure_changed = order != self._ids
+        for vm_id in changed:
+            self._forget_lines(vm_id)
+        if structure_changed:
+            self._ids = list(order)
+            self._index = {vm_id: i for i, vm_id in enumerate(self._ids)}
+            self.virtual_size = Size(self.size.width, len(self._ids))
+            self._keep_cursor(old_cursor_index)
+            self._keep_viewport(old_top_id, old_cursor_index)
+            self.refresh()
+        else:
+            for vm_id in changed:
+                self._refresh_row(vm_id)
+
+    def refresh_times(self) -> None:
+        """Relative times ('5 min ago') age: repaint what is on screen."""
+        self._line_cache.clear()
+        self.refresh()
+
+    def select(self, voicemail_id: str | None) -> None:
+        if voicemail_id is not None and voicemail_id not in self._index:
+            return
+        if voicemail_id == self.cursor_id:
+            return
+        previous = self.cursor_id
+        self.cursor_id = voicemail_id
+        for vm_id in (previous, voicemail_id):
+            if vm_id is not None:
+                self._refresh_row(vm_id)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(voicemail_id))
+
+    def _keep_cursor(self, old_index: int | None) -> None:
+        if self.cursor_id in self._index:
+            return
+        if not self._ids:
+            self.cursor_id = None
+        else:
+            # The selected voicemail vanished: take the neighbour that now sits where it was.
+            index = min(old_index or 0, len(self._ids) - 1)
+            self.cursor_id = self._ids[index]
+        self.post_message(self.Highlighted(self.cursor_id))
+
+    def _keep_viewport(self, old_top_id: str | None, old_cursor_index: int | None) -> None:
+        """New rows at the top must not push the user's rows around on screen."""
+        new_cursor_index = self.cursor_index
+        if (
+            old_cursor_index is not None
+            and new_cursor_index is not None
+            and new_cursor_index != old_cursor_index
+            and self.scroll_y > 0
+        ):
+            self.scroll_to(y=self.scroll_y + new_cursor_index - old_cursor_index, animate=False)
+        elif old_top_id is not None and old_top_id in self._index and self.scroll_y > 0:
+            self.scroll_to(y=self._index[old_top_id], animate=False)
+        self._scroll_to_cursor()
+
+    def _id_at(self, index: int) -> str | None:
+        return self._ids[index] if 0 <= index < len(self._ids) else None
+
+    # -- movement -----------------------------------------------------------------------------
+
+    def _move(self, delta: int) -> None:
+        if not self._ids:
+            return
+        index = self.cursor_index
+        index = 0 if index is None else max(0, min(len(self._ids) - 1, index + delta))
+        self.select(self._ids[index])
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self._move(-len(self._ids))
+
+    def action_last(self) -> None:
+        self._move(len(self._ids))
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height - 1))
+
+    def _scroll_to_cursor(self) -> None:
+        index = self.cursor_index
+        if index is not None and self.size.height:
+            self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True, force=True)
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = event.y + int(self.scroll_y)
+        vm_id = self._id_at(index)
+        if vm_id is None:
+            return
+        self.focus()
+        self.select(vm_id)
+        if event.chain >= 2:
+            self.post_message(self.Activated(vm_id))
+
+    def key_enter(self) -> None:
+        if self.cursor_id is not None:
+            self.post_message(self.Activated(self.cursor_id))
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._line_cache.clear()
+        self.virtual_size = Size(event.size.width, len(self._ids))
+
+    def on_focus(self) -> None:
+        self._refresh_cursor()
+
+    def on_blur(self) -> None:
+        self._refresh_cursor()
+
+    def _refresh_cursor(self) -> None:
+        if self.cursor_id is not None:
+            self._refresh_row(self.cursor_id)
+
+    def _forget_lines(self, vm_id: str) -> None:
+        for key in [k for k in self._line_cache if k[0] == vm_id]:
+            del self._line_cache[key]
+
+    def _refresh_row(self, vm_id: str) -> None:
+        self._forget_lines(vm_id)
+        index = self._index.get(vm_id)
+        if index is None:
+            return
+        y = index - int(self.scroll_y)
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_y)
+        width = self.size.width
+        vm_id = self._id_at(index)
+        if vm_id is None:
+            return Strip.blank(width, self.rich_style)
+        is_cursor = vm_id == self.cursor_id
+        key = (vm_id, width, is_cursor and self.has_focus)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            vm = self._lookup(vm_id)
+            strip = self._render_row(vm, width, is_cursor) if vm else Strip.blank(width)
+            if len(self._line_cache) > 512:
+                self._line_cache.clear()
+            self._line_cache[key] = strip
+        return strip
+
+    def _render_row(self, vm: Voicemail, width: int, is_cursor: bool) -> Strip:
+        self.rows_rendered += 1
+        base = self.rich_style
+        if not vm.listened:
+            base = base + self.get_component_rich_style("voicemail-list--unread", partial=True)
+        dim = base + self.get_component_rich_style("voicemail-list--dim", partial=True)
+        marker_style = base + self.get_component_rich_style("voicemail-list--marker", partial=True)
+        seconds = self._durations(vm.id)
+        cells = [
+            (" ● " if not vm.listened else "   ", marker_style),
+            (_fit(caller_label(vm), 18), base),
+        ]
+        if width >= 90:
+            cells.append((_fit(line_label(vm), 12), dim))
+        cells.append((_fit(received(vm.created_at, self._now()), 11), dim))
+        if width >= 70:
+            cells.append((_fit(duration(seconds) if seconds else "", 5), dim))
+        recording = "" if vm.recording_ready else "◌ "
+        used = sum(cell_len(text) for text, _ in cells)
+        rest = max(0, width - used)
+        text = recording + (preview(vm) or "")
+        cells.append((set_cell_size(" " + text, rest), dim if vm.transcription is None else base))
+        segments = [Segment(text, style) for text, style in cells]
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if is_cursor:
+            cursor = self.get_component_rich_style("voicemail-list--cursor", partial=True)
+            strip = strip.apply_style(cursor)
+        return strip.simplify()
+
+
+def _fit(text: str, width: int) -> str:
+    return set_cell_size(text, width - 1) + " "
