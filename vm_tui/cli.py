@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
@@ -87,6 +88,13 @@ def reports_errors(func: Callable[P, T]) -> Callable[P, T]:
             sys.exit(130)
         except _audio_errors() as error:
             fail(str(error), EXIT_OTHER)
+        except OSError as error:
+            fail(f"{error.strerror or error}", EXIT_OTHER)
+        except Exception as error:
+            # A bug of ours: still one line, never a traceback (VM_TUI_DEBUG=1 shows it).
+            if os.environ.get("VM_TUI_DEBUG"):
+                raise
+            fail(f"unexpected error ({type(error).__name__}: {error}); please report it", 1)
 
     return wrapper
 

@@ -168,7 +168,7 @@ def _parse_inbox_response(response: httpx.Response, content: bytes) -> Inbox:
 def _describe(error: httpx.TransportError) -> str:
     text = str(error) or type(error).__name__
     if isinstance(error, httpx.ConnectError):
-        if "refused" in text.lower():
+        if "refused" in text.lower() or _caused_by(error, ConnectionRefusedError):
             return "connection refused"
         if "name" in text.lower() and "resol" in text.lower():
             return "host name not found"
@@ -176,3 +176,14 @@ def _describe(error: httpx.TransportError) -> str:
     if isinstance(error, httpx.RemoteProtocolError):
         return "the connection closed before a complete answer"
     return type(error).__name__
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -36,7 +36,7 @@ from vm_tui.api import (
     Voicemail,
     fetch_recording,
 )
-from vm_tui.audio.errors import AudioError
+from vm_tui.audio.errors import AudioError, NoSoundDeviceError
 from vm_tui.audio.pcm import Pcm
 from vm_tui.audio.player import (
     MAX_PLAYER_SPEED,
@@ -44,6 +44,7 @@ from vm_tui.audio.player import (
     PlaybackEnded,
     PlaybackFailed,
     Player,
+    PlayerEvent,
     PlayerState,
 )
 from vm_tui.config import Settings
@@ -159,7 +160,7 @@ class VoicemailApp(App[int]):
             self.push_screen(NoKeyScreen())
             return
         if self.player is not None:
-            self.player.set_listener(lambda event: self.post_message(PlayerEventMessage(event)))
+            self.player.set_listener(self._post_player_event)
         self.screen.add_class("-empty")
         self.query_one(VoicemailList).focus()
         self._poll_forever()
@@ -610,7 +611,7 @@ class VoicemailApp(App[int]):
         elif isinstance(error, RecordingProcessingError):
             message = "The recording is still processing; try again in a moment."
         elif isinstance(error, AudioError):
-            message = one_line(str(error), 160)
+            message = _audio_message(error)
         else:
             message = f"Could not load the recording: {one_line(str(error), 120)}"
         if self._playing_id == vm_id:
@@ -642,13 +643,17 @@ class VoicemailApp(App[int]):
             )
         )
 
+    def _post_player_event(self, event: PlayerEvent) -> None:
+        # Runs on the audio thread: post_message is the thread-safe way in.
+        self.post_message(PlayerEventMessage(event))
+
     @on(PlayerEventMessage)
     def _on_player_event(self, message: PlayerEventMessage) -> None:
         event = message.event
         if isinstance(event, PlaybackFailed):
             if event.key == self._playing_id:
                 self._playing_id = None
-            text = one_line(str(event.error), 160)
+            text = _audio_message(event.error)
             self._show_player(PlayerView(state="error", speed=self.speed, message=text))
             self.notify(text, severity="error", markup=False)
             return
@@ -745,3 +750,9 @@ class VoicemailApp(App[int]):
                     Link.OFFLINE, "the poller stopped; restarting", stale=True
                 )
                 self.set_timer(5, self._poll_forever)
+
+
+def _audio_message(error: AudioError) -> str:
+    if isinstance(error, NoSoundDeviceError):
+        return "No sound device available (over ssh?). Press s to save the recording instead."
+    return one_line(str(error), 160)

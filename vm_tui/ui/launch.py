@@ -21,7 +21,7 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
         if demo:
             from vm_tui.demo import DemoServer
 
-            server = stack.enter_context(DemoServer().start())
+            server = stack.enter_context(DemoServer())
             base_url, api_key = server.base_url, server.api_key
         client = PhoneIncClient(api_key, base_url) if api_key else None
         player = Player()

@@ -38,7 +38,7 @@ _ICONS = {
 class PlayerBar(Widget):
     DEFAULT_CSS = """
     PlayerBar {
-        height: 2;
+        height: 3;
         padding: 0 1;
         background: $boost;
     }
@@ -63,8 +63,7 @@ class PlayerBar(Widget):
         filled = round(bar_width * max(0.0, min(1.0, fraction)))
         bar = "━" * filled + "╌" * (bar_width - filled)
         style = "$error" if view.state == "error" else "$accent"
-        if view.message:
-            head = f"{head}   {view.message}"
+        message = (view.message, "$error" if view.state == "error" else "dim")
         return Content.assemble(
-            (head, "bold" if view.state == "playing" else ""), "\n", (bar, style)
+            (head, "bold" if view.state == "playing" else ""), "\n", (bar, style), "\n", message
         )

@@ -64,8 +64,7 @@ class StatusBar(Widget):
         status = self.status
         stale = " (stale)" if status.stale else ""
         if status.link is Link.LIVE:
-            when = status.last_success.strftime("%H:%M:%S") if status.last_success else ""
-            return (f"● live · updated {when}", "$success")
+            return ("● live", "$success")
         if status.link is Link.REFRESHING:
             return (f"◌ refreshing…{stale}", "$secondary")
         if status.link is Link.CONNECTING:

@@ -271,10 +271,10 @@ class VoicemailList(ScrollView, can_focus=True):
             (" ● " if not vm.listened else "   ", marker_style),
             (_fit(caller_label(vm), 18), base),
         ]
-        if width >= 90:
-            cells.append((_fit(line_label(vm), 12), dim))
+        if width >= 64:
+            cells.append((_fit(line_label(vm), 10), dim))
         cells.append((_fit(received(vm.created_at, self._now()), 11), dim))
-        if width >= 70:
+        if width >= 56:
             cells.append((_fit(duration(seconds) if seconds else "", 5), dim))
         recording = "" if vm.recording_ready else "◌ "
         used = sum(cell_len(text) for text, _ in cells)

@@ -1,0 +1,56 @@
+"""Shared fixtures: a real demo Phone.inc on loopback, and clients pointed at it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from vm_tui.api import PhoneIncClient, RecordingDownloader, RetryPolicy
+from vm_tui.demo import DemoServer
+
+
+@pytest.fixture
+def demo_server() -> Iterator[DemoServer]:
+    """A demo server with its seeded inbox, no arrivals and no delayed fill-in."""
+    with DemoServer(new_every=None, fill_in_after=None) as server:
+        yield server
+
+
+class RecordingSleep:
+    """An ``asyncio.sleep`` stand-in that records the delays asked for and returns at once.
+
+    Injected so retry/backoff tests check the waits without spending them.
+    """
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> RecordingSleep:
+    return RecordingSleep()
+
+
+@pytest.fixture
+async def api(demo_server: DemoServer, sleeps: RecordingSleep) -> AsyncIterator[PhoneIncClient]:
+    client = PhoneIncClient(
+        demo_server.api_key,
+        demo_server.base_url,
+        retry=RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=4, max_total=30),
+        sleep=sleeps,
+        rng=random.Random(1),
+    )
+    async with client:
+        yield client
+
+
+@pytest.fixture
+async def downloader() -> AsyncIterator[RecordingDownloader]:
+    downloader = RecordingDownloader()
+    yield downloader
+    await downloader.aclose()
