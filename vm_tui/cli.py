@@ -1,7 +1,9 @@
 """The ``vm-tui`` command: the TUI by default, plus scripting subcommands.
 
 Imports are lazy: ``vm-tui list --json`` and ``vm-tui --help`` must not pay for Textual.
-Errors become one line on stderr and a distinct exit code, never a traceback.
+Errors become one line on stderr and a distinct exit code, never a traceback. Text from the API
+is untrusted: human-readable output goes through ``vm_tui.safe_text``, ``--json`` output escapes
+every non-ASCII and control character, and the API key never appears in any output.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import functools
 import json
 import os
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
@@ -21,7 +25,8 @@ import click
 from vm_tui import __version__
 
 if TYPE_CHECKING:
-    from vm_tui.api import PhoneIncClient, Voicemail
+    from vm_tui.api import ApiError, PhoneIncClient, Voicemail
+    from vm_tui.audio import Pcm
     from vm_tui.config import Settings
 
 EXIT_OK = 0
@@ -30,16 +35,46 @@ EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
 EXIT_NETWORK = 5
+EXIT_INTERRUPTED = 130
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# Keys loaded by this process: scrubbed from every message we print, whatever its origin.
+_SECRETS: set[str] = set()
+# Where the key in use came from ("env", "flag", "config file"), for the 401 hint.
+_KEY_SOURCE: list[str] = []
+
+
+class CliError(Exception):
+    """An expected failure with its message and exit code (raised where ``fail`` can't be)."""
+
+    def __init__(self, message: str, code: int = EXIT_OTHER) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def redact(message: str) -> str:
+    from vm_tui.api.auth import mask_key
+
+    for secret in _SECRETS:
+        if len(secret) >= 4:
+            message = message.replace(secret, mask_key(secret))
+    return message
 
 
 def fail(message: str, code: int) -> NoReturn:
     from vm_tui.safe_text import one_line
 
-    click.echo(f"vm-tui: {one_line(message)}", err=True)
+    click.echo(f"vm-tui: {one_line(redact(message))}", err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    from vm_tui.safe_text import one_line
+
+    click.echo(f"vm-tui: warning: {one_line(redact(message))}", err=True)
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -64,6 +99,19 @@ def exit_code_for(error: BaseException) -> int:
     return EXIT_OTHER
 
 
+def describe_api_error(error: ApiError) -> str:
+    if error.status == 401:
+        source = _KEY_SOURCE[0] if _KEY_SOURCE else ""
+        where = {
+            "flag": "the --api-key value",
+            "config file": "api_key in the config file",
+        }.get(source, "PHONE_INC_API_KEY")
+        return f"API key rejected: {error} (check {where})"
+    if error.status == 403:
+        return f"not allowed: {error}"
+    return str(error)
+
+
 def reports_errors(func: Callable[P, T]) -> Callable[P, T]:
     """One clear line and an exit code for every error we expect; nothing else escapes."""
 
@@ -75,19 +123,22 @@ def reports_errors(func: Callable[P, T]) -> Callable[P, T]:
 
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise  # click reports these itself (usage errors exit 2)
+        except CliError as error:
+            fail(error.message, error.code)
         except ApiError as error:
-            prefix = "API key rejected: " if exit_code_for(error) == EXIT_AUTH else ""
-            hint = ""
-            if error.status == 401:
-                hint = " (set PHONE_INC_API_KEY to a valid key)"
-            fail(f"{prefix}{error}{hint}", exit_code_for(error))
+            fail(describe_api_error(error), exit_code_for(error))
         except (ConfigFileError, SaveError) as error:
             fail(str(error), EXIT_OTHER)
         except KeyboardInterrupt:
-            click.echo("", err=True)
-            sys.exit(130)
+            if sys.stderr.isatty():
+                click.echo("", err=True)  # end the line the terminal's ^C echo left open
+            sys.exit(EXIT_INTERRUPTED)
         except _audio_errors() as error:
             fail(str(error), EXIT_OTHER)
+        except BrokenPipeError:
+            raise  # `vm-tui list | head`: click silences it
         except OSError as error:
             fail(f"{error.strerror or error}", EXIT_OTHER)
         except Exception as error:
@@ -112,20 +163,41 @@ class AppContext:
     def __init__(self, base_url: str | None, api_key: str | None) -> None:
         self.base_url = base_url
         self.api_key = api_key
+        self._settings: Settings | None = None
+        self._key_checked = False
 
     def settings(self) -> Settings:
         from vm_tui.config import load_settings
 
-        return load_settings(base_url=self.base_url, api_key=self.api_key)
+        if self._settings is None:
+            self._settings = load_settings(base_url=self.base_url, api_key=self.api_key)
+            if self._settings.api_key:
+                _SECRETS.add(self._settings.api_key)
+                _KEY_SOURCE[:] = [self._settings.api_key_source]
+        return self._settings
 
-    def run(self, work: Callable[[PhoneIncClient], Coroutine[Any, Any, T]]) -> T:
+    def checked_settings(self) -> Settings:
+        """Settings with a usable key, or exit 3 with a hint (the key itself is never shown)."""
         settings = self.settings()
-        if not settings.api_key:
+        key = settings.api_key
+        if not key:
             fail(
                 "no API key: set PHONE_INC_API_KEY (or run `vm-tui --demo` to try the demo)",
                 EXIT_AUTH,
             )
-        warn_about_key(settings.api_key)
+        if not self._key_checked:
+            self._key_checked = True
+            if not (key.isascii() and key.isprintable()) or any(ch.isspace() for ch in key):
+                fail(
+                    "the API key contains spaces, control or non-ASCII characters; "
+                    "check PHONE_INC_API_KEY (a Phone.inc key looks like phk_…)",
+                    EXIT_AUTH,
+                )
+            warn_about_key(key)
+        return settings
+
+    def run(self, work: Callable[[PhoneIncClient], Coroutine[Any, Any, T]]) -> T:
+        settings = self.checked_settings()
         return asyncio.run(_with_client(settings, work))
 
 
@@ -142,11 +214,25 @@ def warn_about_key(key: str) -> None:
 
     warning = key_format_warning(key)
     if warning:
-        click.echo(f"vm-tui: warning: {warning}", err=True)
+        warn(warning)
+
+
+def checked_id(voicemail_id: str) -> str:
+    """Reject an id that could reshape the request path before anything is sent."""
+    from vm_tui.api.urls import check_id
+
+    check_id(voicemail_id)
+    return voicemail_id
 
 
 def voicemail_id_argument(func: Callable[P, T]) -> Callable[P, T]:
     return click.argument("voicemail_id", metavar="ID")(func)
+
+
+def dump_json(data: object) -> str:
+    # ensure_ascii: control characters, bidi marks and every non-ASCII character are escaped, so
+    # nothing from the API reaches the terminal raw; a JSON parser gets the exact text back.
+    return json.dumps(data, indent=2, ensure_ascii=True)
 
 
 # -- the group: the TUI by default -----------------------------------------------------------
@@ -162,7 +248,7 @@ def voicemail_id_argument(func: Callable[P, T]) -> Callable[P, T]:
     "--api-key",
     help="API key. Prefer the PHONE_INC_API_KEY environment variable: flags show in `ps`.",
 )
-@click.option("--demo", is_flag=True, help="Run against the embedded demo server (no account).")
+@click.option("--demo", is_flag=True, help="Open the inbox against the embedded demo server.")
 @click.option(
     "--poll-interval",
     type=click.FloatRange(2, 3600),
@@ -179,13 +265,21 @@ def cli(
 ) -> None:
     """A live terminal inbox for Phone.inc voicemails.
 
-    Without a command, opens the inbox. The commands below are for scripts.
+    Without a command, opens the inbox. The commands below are for scripts; they read the key
+    from PHONE_INC_API_KEY. Exit codes: 2 usage, 3 auth, 4 not found, 5 network or server,
+    1 anything else, 130 interrupted.
     """
+    if demo and ctx.invoked_subcommand is not None:
+        # Silently ignoring it would run `vm-tui --demo delete ...` against the real account.
+        raise click.UsageError(
+            "--demo only opens the inbox; for scripts run `vm-tui demo-server` and point "
+            "PHONE_INC_BASE_URL and PHONE_INC_API_KEY at it"
+        )
     if api_key:
-        click.echo(
-            "vm-tui: warning: --api-key is visible to other users in the process list; "
-            "prefer PHONE_INC_API_KEY",
-            err=True,
+        _SECRETS.add(api_key.strip())
+        warn(
+            "--api-key is visible to other users in the process list; "
+            "prefer the PHONE_INC_API_KEY environment variable"
         )
     ctx.obj = AppContext(base_url, api_key)
     if ctx.invoked_subcommand is None:
@@ -200,6 +294,8 @@ def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> 
     settings = load_settings(
         base_url=app_ctx.base_url, api_key=app_ctx.api_key, poll_interval=poll_interval
     )
+    if settings.api_key:
+        _SECRETS.add(settings.api_key)
     code = launch(settings, demo=demo)
     sys.exit(code)
 
@@ -222,13 +318,13 @@ def list_command(app_ctx: AppContext, as_json: bool, unlistened: bool) -> None:
     inbox = app_ctx.run(work)
     voicemails = [vm for vm in inbox.voicemails if not (unlistened and vm.listened)]
     for skipped in inbox.skipped:
-        click.echo(f"vm-tui: warning: skipped a malformed voicemail ({skipped.reason})", err=True)
+        warn(f"skipped a malformed voicemail ({skipped.reason})")
     if as_json:
         payload = {
             "unlistened_count": inbox.unlistened_count,
             "voicemails": [vm.to_json() for vm in voicemails],
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(dump_json(payload))
         return
     click.echo(render_table(voicemails, inbox.unlistened_count))
 
@@ -239,7 +335,8 @@ def render_table(voicemails: list[Voicemail], unlistened_count: int) -> str:
     from vm_tui.timefmt import received
 
     now = datetime.now(UTC).astimezone()
-    rows = [("", "ID", "RECEIVED", "FROM", "LINE", "TRANSCRIPTION")]
+    header = ("", "ID", "RECEIVED", "FROM", "LINE", "TRANSCRIPTION")
+    rows = [header]
     for vm in voicemails:
         text = vm.transcription
         preview = one_line(text, 60) if text is not None else "(transcribing…)"
@@ -253,11 +350,8 @@ def render_table(voicemails: list[Voicemail], unlistened_count: int) -> str:
                 preview,
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + row[5]
-        for row in rows
-    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.append(f"\n{len(voicemails)} shown, {unlistened_count} unlistened in the company")
     return "\n".join(line.rstrip() for line in lines)
 
@@ -269,16 +363,14 @@ def render_table(voicemails: list[Voicemail], unlistened_count: int) -> str:
 @reports_errors
 def show_command(app_ctx: AppContext, voicemail_id: str, as_json: bool) -> None:
     """Show one voicemail with its full transcription."""
-    from vm_tui.api.urls import check_id
-
-    check_id(voicemail_id)
+    checked_id(voicemail_id)
 
     async def work(client: PhoneIncClient) -> Voicemail:
         return await client.get_voicemail(voicemail_id)
 
     vm = app_ctx.run(work)
     if as_json:
-        click.echo(json.dumps(vm.to_json(), indent=2))
+        click.echo(dump_json(vm.to_json()))
         return
     click.echo(render_details(vm))
 
@@ -311,16 +403,14 @@ def render_details(vm: Voicemail) -> str:
 @reports_errors
 def mark_command(app_ctx: AppContext, voicemail_id: str, listened: bool) -> None:
     """Mark a voicemail listened or unlistened."""
-    from vm_tui.api.urls import check_id
-
-    check_id(voicemail_id)
+    checked_id(voicemail_id)
 
     async def work(client: PhoneIncClient) -> Voicemail:
         return await client.set_listened(voicemail_id, listened)
 
     vm = app_ctx.run(work)
     state = "listened" if vm.listened else "unlistened"
-    click.echo(f"Marked {vm.id} {state}.", err=True)
+    click.echo(f"Marked {voicemail_id} {state}.", err=True)
 
 
 @cli.command("delete")
@@ -330,13 +420,11 @@ def mark_command(app_ctx: AppContext, voicemail_id: str, listened: bool) -> None
 @reports_errors
 def delete_command(app_ctx: AppContext, voicemail_id: str, yes: bool) -> None:
     """Delete a voicemail permanently (this cannot be undone)."""
-    from vm_tui.api.urls import check_id
-
-    check_id(voicemail_id)
+    checked_id(voicemail_id)
     if not yes:
         if not sys.stdin.isatty():
             fail("refusing to delete without --yes when not on a terminal", EXIT_USAGE)
-        click.confirm(f"Delete voicemail {voicemail_id} permanently?", abort=True, err=True)
+        confirm_delete(app_ctx, voicemail_id)
 
     async def work(client: PhoneIncClient) -> None:
         await client.delete_voicemail(voicemail_id)
@@ -345,62 +433,217 @@ def delete_command(app_ctx: AppContext, voicemail_id: str, yes: bool) -> None:
     click.echo(f"Deleted {voicemail_id}.", err=True)
 
 
+def confirm_delete(app_ctx: AppContext, voicemail_id: str) -> None:
+    """Say which voicemail it is (an unknown id fails here, before asking), then ask."""
+    from vm_tui.phone import format_number
+    from vm_tui.timefmt import absolute
+
+    async def work(client: PhoneIncClient) -> Voicemail:
+        return await client.get_voicemail(voicemail_id)
+
+    vm = app_ctx.run(work)
+    question = (
+        f"Delete the voicemail from {format_number(vm.caller)} "
+        f"({absolute(vm.created_at)}) permanently?"
+    )
+    if not click.confirm(question, default=False, err=True):
+        fail("not deleted", EXIT_OTHER)
+
+
+class StatusLine:
+    """One line of progress on stderr, rewritten in place; only when stderr is a terminal.
+
+    Scripts and logs (stderr not a terminal) get nothing from it. Used as a context manager, it
+    ends its line before an error message is printed.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self._width = 0
+        self._text = ""
+
+    def show(self, text: str) -> None:
+        if not self.enabled or text == self._text:
+            return
+        pad = " " * max(self._width - len(text), 0)
+        click.echo(f"\r{text}{pad}", err=True, nl=False)
+        self._text = text
+        self._width = max(self._width, len(text))
+
+    def clear(self) -> None:
+        if self._width:
+            click.echo("\r" + " " * self._width + "\r", err=True, nl=False)
+        self._width = 0
+        self._text = ""
+
+    def done(self) -> None:
+        if self._width:
+            click.echo("", err=True)
+        self._width = 0
+        self._text = ""
+
+    def __enter__(self) -> StatusLine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self._width = 0  # the interrupt handler ends the line
+            return
+        self.done()
+
+    def download_progress(self, received: int, total: int | None) -> None:
+        of = f" / {total // 1024} KB" if total else ""
+        self.show(f"Downloading… {received // 1024} KB{of}")
+
+
+def fetch_recording_for(
+    app_ctx: AppContext, voicemail_id: str, status: StatusLine
+) -> tuple[Voicemail, bytes]:
+    """Retrieve (a freshly signed URL) then download with the key-less client; shared by
+    ``download`` and ``play``."""
+    from vm_tui.api import RecordingDownloader, fetch_recording
+
+    async def work(client: PhoneIncClient) -> tuple[Voicemail, bytes]:
+        downloader = RecordingDownloader()
+        try:
+            return await fetch_recording(client, downloader, voicemail_id, status.download_progress)
+        finally:
+            await downloader.aclose()
+
+    return app_ctx.run(work)
+
+
 @cli.command("download")
 @voicemail_id_argument
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=True, path_type=Path), help="File or folder."
+    "-o",
+    "--output",
+    metavar="FILE|DIR",
+    help="File to write, or an existing folder to write into (default: ~/Downloads or here).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_obj
 @reports_errors
 def download_command(
-    app_ctx: AppContext, voicemail_id: str, output: Path | None, force: bool
+    app_ctx: AppContext, voicemail_id: str, output: str | None, force: bool
 ) -> None:
-    """Download a voicemail's recording (mp3)."""
-    from vm_tui.api.urls import check_id
-    from vm_tui.saving import default_download_dir, recording_filename, save_bytes
+    """Download a voicemail's recording (mp3); prints the file's path."""
+    from vm_tui.saving import SaveError, save_bytes
 
-    check_id(voicemail_id)
-    progress = ProgressLine()
-
-    async def work(client: PhoneIncClient) -> tuple[Voicemail, bytes]:
-        from vm_tui.api import RecordingDownloader, fetch_recording
-
-        downloader = RecordingDownloader()
-        try:
-            return await fetch_recording(client, downloader, voicemail_id, progress.update)
-        finally:
-            await downloader.aclose()
-
-    vm, data = app_ctx.run(work)
-    progress.done()
-    if output is None:
-        target = default_download_dir(app_ctx.settings().download_dir) / recording_filename(vm)
-    elif output.is_dir():
-        target = output / recording_filename(vm)
-    else:
-        target = output
+    checked_id(voicemail_id)
+    explicit = explicit_file(output)
+    if explicit is not None and explicit.exists() and not force:
+        # Known before any download: don't fetch what we would refuse to write.
+        raise SaveError(f"{explicit} already exists (use --force to overwrite)")
+    with StatusLine() as status:
+        vm, data = fetch_recording_for(app_ctx, voicemail_id, status)
+    target = explicit or download_target(output, vm, app_ctx.settings().download_dir)
     path = save_bytes(data, target, force=force)
     click.echo(str(path))
 
 
-class ProgressLine:
-    """``Downloading… 42 KB / 80 KB`` on stderr, only when stderr is a terminal."""
+def explicit_file(output: str | None) -> Path | None:
+    """The file named by ``-o``, or None when ``-o`` is absent or names a folder."""
+    from vm_tui.saving import SaveError
 
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.shown = False
+    if output is None:
+        return None
+    path = Path(output).expanduser()
+    if path.is_dir():
+        return None
+    if output.endswith(("/", os.sep)):
+        raise SaveError(f"folder {path} does not exist")
+    return path
 
-    def update(self, received: int, total: int | None) -> None:
-        if not self.enabled:
-            return
-        of = f" / {total // 1024} KB" if total else ""
-        click.echo(f"\rDownloading… {received // 1024} KB{of}   ", err=True, nl=False)
-        self.shown = True
 
-    def done(self) -> None:
-        if self.shown:
-            click.echo("", err=True)
+def download_target(output: str | None, vm: Voicemail, configured_dir: str | None) -> Path:
+    from vm_tui.saving import default_download_dir, recording_filename
+
+    folder = Path(output).expanduser() if output else default_download_dir(configured_dir)
+    return folder / recording_filename(vm)
+
+
+@cli.command("play")
+@voicemail_id_argument
+@click.option("--no-mark", is_flag=True, help="Don't mark it listened after playing it to the end.")
+@click.pass_obj
+@reports_errors
+def play_command(app_ctx: AppContext, voicemail_id: str, no_mark: bool) -> None:
+    """Play a voicemail; heard to the end, it is marked listened. Ctrl-C stops."""
+    from vm_tui.api import ApiError
+    from vm_tui.audio import NoSoundDeviceError, decode, require_ffmpeg, silence_alsa_errors
+
+    checked_id(voicemail_id)
+    app_ctx.checked_settings()
+    require_ffmpeg()  # before downloading anything we could not decode
+    with StatusLine() as status:
+        vm, data = fetch_recording_for(app_ctx, voicemail_id, status)
+        status.show("Decoding…")
+        pcm = decode(data, "mp3")
+        status.clear()
+        silence_alsa_errors()  # ALSA would print its own complaints about a missing device
+        try:
+            play_to_end(voicemail_id, pcm, status)
+        except NoSoundDeviceError:
+            raise CliError(
+                "no sound device available (over ssh?); save the recording instead: "
+                f"vm-tui download {voicemail_id}"
+            ) from None
+    if no_mark or vm.listened:
+        return
+
+    async def work(client: PhoneIncClient) -> Voicemail:
+        return await client.set_listened(voicemail_id, True)
+
+    try:
+        app_ctx.run(work)
+    except ApiError as error:
+        message = describe_api_error(error)
+        raise CliError(
+            f"played to the end, but could not mark it listened: {message}", exit_code_for(error)
+        ) from None
+    click.echo(f"Marked {voicemail_id} listened.", err=True)
+
+
+def playing_text(position: float, duration: float) -> str:
+    from vm_tui.timefmt import duration as clock
+
+    return f"▶ {clock(min(int(position), duration))} / {clock(duration)}"
+
+
+def play_to_end(key: str, pcm: Pcm, status: StatusLine, poll: float = 0.2) -> None:
+    """Play ``pcm`` and return at its natural end; raise the AudioError of a failure.
+
+    Ctrl-C (KeyboardInterrupt) stops the audio and propagates: nothing is marked.
+    """
+    from vm_tui.audio import AudioError, PlaybackFailed, Player, PlayerEvent, PlayerState
+
+    finished = threading.Event()
+    events: list[PlayerEvent] = []
+
+    def on_event(event: PlayerEvent) -> None:  # called on the player's owner thread
+        events.append(event)
+        finished.set()
+
+    player = Player(on_event=on_event)
+    try:
+        player.play(key, pcm)
+        status.show(playing_text(0, pcm.duration))
+        while not finished.wait(poll):
+            if player.state is PlayerState.STOPPED and not finished.wait(1.0):
+                raise AudioError("playback stopped unexpectedly")
+            status.show(playing_text(player.position, pcm.duration))
+    finally:
+        player.close()
+    event = events[0]
+    if isinstance(event, PlaybackFailed):
+        raise event.error
+    status.show(playing_text(pcm.duration, pcm.duration))
 
 
 @cli.command("demo-server")
@@ -420,16 +663,17 @@ class ProgressLine:
 def demo_server_command(
     port: int, count: int | None, latency: float, error_rate: float, new_every: float
 ) -> None:
-    """Run the embedded demo Phone.inc server (prints its URL and key)."""
+    """Run the embedded demo Phone.inc server (prints its URL and key). Ctrl-C stops it."""
     from vm_tui.demo import serve_forever_cli
 
-    serve_forever_cli(
+    code = serve_forever_cli(
         port=port,
         count=count,
         latency=latency,
         error_rate=error_rate,
         new_every=new_every or None,
     )
+    sys.exit(code)
 
 
 def main() -> None:

@@ -161,7 +161,3 @@ class VoicemailFactory:
         )
         vm.created_at = now.replace(microsecond=0)
         return vm
-
-    def recording_for(self, index: int) -> str:
-        """Recording name for the ``index``-th voicemail a test adds."""
-        return self._names[index % len(self._names)]

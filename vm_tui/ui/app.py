@@ -94,7 +94,10 @@ class VoicemailApp(App[int]):
     TITLE = "vm-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(k.keys, k.action, k.description, show=k.show) for k in INBOX_KEYS),
+        *(
+            Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
+            for k in INBOX_KEYS
+        ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 

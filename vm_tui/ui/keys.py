@@ -12,14 +12,15 @@ class Key:
     description: str
     show: bool = False  # in the footer
     help_keys: str = ""  # how the help overlay spells it (defaults to keys)
+    priority: bool = False  # wins over the focused widget's own binding (the list scrolls on ←/→)
 
 
 INBOX_KEYS: tuple[Key, ...] = (
     Key("enter", "play", "Play", show=True),
     Key("space", "pause", "Pause/resume", show=True, help_keys="space"),
     Key("x", "stop", "Stop"),
-    Key("left", "seek(-5)", "Back 5 s", help_keys="←"),
-    Key("right", "seek(5)", "Forward 5 s", help_keys="→"),
+    Key("left", "seek(-5)", "Back 5 s", help_keys="←", priority=True),
+    Key("right", "seek(5)", "Forward 5 s", help_keys="→", priority=True),
     Key("left_square_bracket", "speed(-1)", "Slower", help_keys="["),
     Key("right_square_bracket", "speed(1)", "Faster", help_keys="]"),
     Key("m", "toggle_listened", "Listened", show=True),

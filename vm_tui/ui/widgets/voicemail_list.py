@@ -48,6 +48,7 @@ class VoicemailList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VoicemailList {
         background: $surface;
+        overflow-x: hidden;
     }
     VoicemailList > .voicemail-list--cursor {
         background: $block-cursor-blurred-background;
@@ -89,7 +90,7 @@ class VoicemailList(ScrollView, can_focus=True):
         self._durations = durations or (lambda _id: None)
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
-        self._line_cache: dict[tuple[str, int, bool], Strip] = {}
+        self._line_cache: dict[tuple[str, int, bool, bool], Strip] = {}
         self.cursor_id: str | None = None
         self.rows_rendered = 0  # instrumentation for tests and benchmarks
 
@@ -113,7 +114,7 @@ class VoicemailList(ScrollView, can_focus=True):
         if structure_changed:
             self._ids = list(order)
             self._index = {vm_id: i for i, vm_id in enumerate(self._ids)}
-            self.virtual_size = Size(self.size.width, len(self._ids))
+            self.virtual_size = Size(0, len(self._ids))
             self._keep_cursor(old_cursor_index)
             self._keep_viewport(old_top_id, old_cursor_index)
             self.refresh()
@@ -217,7 +218,7 @@ class VoicemailList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._line_cache.clear()
-        self.virtual_size = Size(event.size.width, len(self._ids))
+        self.virtual_size = Size(0, len(self._ids))
 
     def on_focus(self) -> None:
         self._refresh_cursor()
@@ -249,7 +250,7 @@ class VoicemailList(ScrollView, can_focus=True):
         if vm_id is None:
             return Strip.blank(width, self.rich_style)
         is_cursor = vm_id == self.cursor_id
-        key = (vm_id, width, is_cursor and self.has_focus)
+        key = (vm_id, width, is_cursor, is_cursor and self.has_focus)
         strip = self._line_cache.get(key)
         if strip is None:
             vm = self._lookup(vm_id)
@@ -272,7 +273,7 @@ class VoicemailList(ScrollView, can_focus=True):
             (_fit(caller_label(vm), 18), base),
         ]
         if width >= 64:
-            cells.append((_fit(line_label(vm), 10), dim))
+            cells.append((_fit(line_label(vm), 14 if width >= 100 else 11), dim))
         cells.append((_fit(received(vm.created_at, self._now()), 11), dim))
         if width >= 56:
             cells.append((_fit(duration(seconds) if seconds else "", 5), dim))
@@ -281,12 +282,13 @@ class VoicemailList(ScrollView, can_focus=True):
         rest = max(0, width - used)
         text = recording + (preview(vm) or "")
         cells.append((set_cell_size(" " + text, rest), dim if vm.transcription is None else base))
-        segments = [Segment(text, style) for text, style in cells]
-        strip = Strip(segments).adjust_cell_length(width, base)
         if is_cursor:
+            # Added after each cell's own style, so the cursor colours win.
             cursor = self.get_component_rich_style("voicemail-list--cursor", partial=True)
-            strip = strip.apply_style(cursor)
-        return strip.simplify()
+            cells = [(text, style + cursor) for text, style in cells]
+            base = base + cursor
+        segments = [Segment(text, style) for text, style in cells]
+        return Strip(segments).adjust_cell_length(width, base).simplify()
 
 
 def _fit(text: str, width: int) -> str:

@@ -1,0 +1,72 @@
+"""Text from the API is shown literally: no markup, no actions, no escape sequences."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import MakeApp, loaded, next_poll, notices, screen_text, wait_for_notice
+from vm_tui.demo import DemoServer
+from vm_tui.demo.model import Line
+from vm_tui.ui.widgets.detail import DetailPane
+from vm_tui.ui.widgets.voicemail_list import VoicemailList
+
+CALLER = "[@click=app.quit]x[/]"
+TRANSCRIPTION = (
+    "[bold]B[/bold] \x1b[31mred\x1b[0m \x1b]2;pwned\x07 \x1b]52;c;aGk=\x07 "
+    "[@click=app.quit]quit[/] bell\x07 nul\x00 c1\x9b1m \u202eevil"
+)
+LINE = Line(id="line-x", name="[link=https://evil.test]Sales[/link]", number="+1", formatted="+1")
+
+
+def assert_no_controls(text: str) -> None:
+    for bad in ("\x1b", "\x07", "\x00", "\x9b", "\u202e"):
+        assert bad not in text, f"{bad!r} reached the screen"
+
+
+async def test_hostile_strings_render_literally_everywhere(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        hostile = fixed_server.add_voicemail(caller=CALLER, transcription=TRANSCRIPTION, line=LINE)
+        await next_poll(pilot)
+        # The new-voicemail toast shows the caller and line literally.
+        shown = await wait_for_notice(pilot, CALLER)
+        assert "[link=https://evil.test]Sales[/link]" in shown
+        app.query_one(VoicemailList).select(hostile["id"])
+        await pilot.pause()
+        text = screen_text(app)
+        assert_no_controls(text)
+        assert CALLER in text  # list row and detail pane
+        assert "[bold]B[/bold]" in text
+        assert "[@click=app.quit]quit[/]" in text
+        assert "[link=https://evil.test]Sales[/link]" in text
+        # Every strip segment, not just the text: no style carries a link or an action.
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                assert_no_controls(segment.text)
+                style = segment.style
+                assert style is None or not style.link
+                assert style is None or not (style.meta or {}).get("@click")
+        assert app.terminal_title == f"vm-tui ({app.state.unlistened_count} new)"
+
+
+async def test_clicking_hostile_text_runs_nothing(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        hostile = fixed_server.add_voicemail(caller=CALLER, transcription=TRANSCRIPTION)
+        await next_poll(pilot)
+        app.query_one(VoicemailList).select(hostile["id"])
+        await pilot.pause()
+        # Click the caller in the row, then every cell of the detail pane's text.
+        await pilot.click(VoicemailList, offset=(5, 0))
+        detail = app.query_one(DetailPane)
+        for y in range(7):
+            for x in range(0, detail.size.width, 6):
+                await pilot.click(DetailPane, offset=(x, y))
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+        assert "quit" not in notices(app).lower()
