@@ -99,14 +99,18 @@ def exit_code_for(error: BaseException) -> int:
     return EXIT_OTHER
 
 
+def key_source_hint() -> str:
+    """Where the key in use came from, for hints (never the key itself)."""
+    source = _KEY_SOURCE[0] if _KEY_SOURCE else ""
+    return {
+        "flag": "the --api-key value",
+        "config file": "api_key in the config file",
+    }.get(source, "PHONE_INC_API_KEY")
+
+
 def describe_api_error(error: ApiError) -> str:
     if error.status == 401:
-        source = _KEY_SOURCE[0] if _KEY_SOURCE else ""
-        where = {
-            "flag": "the --api-key value",
-            "config file": "api_key in the config file",
-        }.get(source, "PHONE_INC_API_KEY")
-        return f"API key rejected: {error} (check {where})"
+        return f"API key rejected: {error} (check {key_source_hint()})"
     if error.status == 403:
         return f"not allowed: {error}"
     return str(error)
@@ -190,7 +194,7 @@ class AppContext:
             if not (key.isascii() and key.isprintable()) or any(ch.isspace() for ch in key):
                 fail(
                     "the API key contains spaces, control or non-ASCII characters; "
-                    "check PHONE_INC_API_KEY (a Phone.inc key looks like phk_…)",
+                    f"check {key_source_hint()} (a Phone.inc key looks like phk_…)",
                     EXIT_AUTH,
                 )
             warn_about_key(key)

@@ -37,6 +37,7 @@ class Settings:
     download_dir: str | None = None
     auto_advance: bool = False
     default_speed: float = 1.0
+    cache: bool = True  # keep the last inbox on disk for offline starts
 
     def __repr__(self) -> str:  # the dataclass repr would print the key
         shown = ", ".join(
@@ -53,6 +54,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "download_dir": str,
     "auto_advance": bool,
     "default_speed": (int, float),
+    "cache": bool,
 }
 
 

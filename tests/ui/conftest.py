@@ -62,7 +62,7 @@ async def make_app(fixed_server: DemoServer) -> AsyncIterator[MakeApp]:
 
 
 async def wait_until(
-    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 10.0, what: str = ""
 ) -> None:
     """Let the app run until ``predicate()`` holds (no fixed sleeps: fast and not flaky)."""
     loop = asyncio.get_running_loop()

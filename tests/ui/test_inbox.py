@@ -109,11 +109,13 @@ async def test_m_is_reverted_when_the_server_refuses(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         app.query_one(VoicemailList).select(target["id"])
-        fixed_server.inject(Fault.status(500), times=5, path="/api/v1/voicemails/")
+        fixed_server.inject(
+            Fault.status(403, b'{"error": "Not allowed"}'), path="/api/v1/voicemails/"
+        )
         await pilot.press("m")
         await wait_until(pilot, lambda: not app.state.pending_ids(), what="revert")
         assert not app.state.get(target["id"]).listened  # type: ignore[union-attr]
-        await wait_for_notice(pilot, "Could not mark it listened")
+        await wait_for_notice(pilot, "Could not mark it listened", "Not allowed")
 
 
 async def test_delete_and_undo(make_app: MakeApp, fixed_server: DemoServer) -> None:

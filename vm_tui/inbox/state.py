@@ -76,6 +76,10 @@ class InboxState:
     def __iter__(self) -> Iterable[Voicemail]:
         return (self._shown[i] for i in self._order)
 
+    def server_inbox(self) -> Inbox:
+        """The server's last word (no local overlays): what the offline cache keeps."""
+        return Inbox(self._server_unlistened, tuple(self._server[i] for i in self._server_order))
+
     def pending_ids(self) -> set[str]:
         return {i for i, o in self._overlays.items() if o.confirmed_at_poll is None}
 

@@ -8,7 +8,6 @@ when the server answers; audio work runs in threads and comes back as messages.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -49,7 +49,10 @@ from vm_tui.audio.player import (
 )
 from vm_tui.config import Settings
 from vm_tui.inbox import Backoff, ConnectionStatus, InboxDiff, InboxState, Link, jittered
+from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.connection import stops_polling
+from vm_tui.inbox.outbox import Operation, Outbox
+from vm_tui.inbox.sync import OutboxRunner
 from vm_tui.safe_text import one_line
 from vm_tui.saving import default_download_dir, recording_filename, save_in_folder
 from vm_tui.ui.keys import INBOX_KEYS
@@ -116,6 +119,9 @@ class VoicemailApp(App[int]):
         undo_seconds: float = 5.0,
         prefetch: bool = True,
         startup_warnings: Iterable[str] = (),
+        outbox: Outbox | None = None,
+        cache: InboxCache | None = None,
+        quit_flush_seconds: float = 5.0,
     ) -> None:
         super().__init__()
         self.client = client
@@ -135,8 +141,12 @@ class VoicemailApp(App[int]):
         self.polls_completed = 0
         self._refresh_now = asyncio.Event()
         self._pending_deletes: OrderedDict[str, Timer] = OrderedDict()
-        self._in_flight = 0
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.outbox = outbox if outbox is not None else Outbox()
+        self.outbox_path = self.outbox.path
+        self.cache = cache
+        self.quit_flush_seconds = quit_flush_seconds
+        self.sync: OutboxRunner | None = None
+        self._cache_saved_at = float("-inf")
         self._recordings: OrderedDict[str, _Recording] = OrderedDict()
         self._loading: dict[str, asyncio.Task[_Recording]] = {}
         self._prefetch_timer: Timer | None = None
@@ -166,6 +176,18 @@ class VoicemailApp(App[int]):
             self.player.set_listener(self._post_player_event)
         self.screen.add_class("-empty")
         self.query_one(VoicemailList).focus()
+        self.outbox.on_change = self._update_pending
+        self.sync = OutboxRunner(
+            self.client,
+            self.state,
+            self.outbox,
+            on_diff=self._apply_diff,
+            on_notice=self._notice,
+        )
+        self._show_cached_inbox()
+        self.sync.replay()
+        self._update_pending()
+        self._run_outbox()
         self._poll_forever()
         self.set_interval(60, self._refresh_times)
         self.set_interval(0.2, self._refresh_player_view)
@@ -226,9 +248,12 @@ class VoicemailApp(App[int]):
         except ApiError as error:
             return self._poll_failed(error, backoff)
         backoff.reset()
-        first = not self.state.loaded
+        first = not self.polls_completed
+        was_loaded = self.state.loaded  # from an earlier poll or the cache: announce what is new
         diff = self.state.apply_poll(inbox, token)
-        self._apply_diff(diff, announce=not first)
+        self._apply_diff(diff, announce=was_loaded)
+        if not diff.empty:
+            self._save_cache(at_most_every=30.0)
         self._report_skipped(inbox.skipped)
         self._last_success = self.now()
         self.connection = ConnectionStatus(Link.LIVE)
@@ -278,6 +303,27 @@ class VoicemailApp(App[int]):
         empty = self.query_one("#empty", Static)
         empty.update("No voicemail. New ones appear here as they arrive.")
         self.screen.set_class(len(self.state) == 0, "-empty")
+
+    def _show_cached_inbox(self) -> None:
+        """Offline start: the last inbox from disk, marked stale until a poll succeeds."""
+        cached = self.cache.load() if self.cache is not None else None
+        if cached is None:
+            return
+        self._apply_diff(self.state.apply_poll(cached))
+        self._show_loaded()
+        self.connection = ConnectionStatus(Link.CONNECTING, stale=True)
+
+    def _save_cache(self, *, at_most_every: float = 0.0) -> None:
+        if self.cache is None or not self.state.loaded:
+            return
+        now = self.monotonic()
+        if now - self._cache_saved_at < at_most_every:
+            return
+        self._cache_saved_at = now
+        try:
+            self.cache.save(self.state.server_inbox())
+        except OSError as error:
+            self.log.warning(f"could not write the inbox cache: {error}")
 
     def watch_connection(self, status: ConnectionStatus) -> None:
         if self._widgets_ready and self.client is not None:
@@ -373,36 +419,15 @@ class VoicemailApp(App[int]):
             self.mark(vm.id, not vm.listened)
 
     def mark(self, vm_id: str, listened: bool) -> None:
-        """Optimistic: the row changes now; the PATCH confirms or reverts it."""
-        self._apply_diff(self.state.set_listened(vm_id, listened))
-        self._send_mark(vm_id, listened, self.state.local_seq(vm_id))
-
-    @work(group="mutations", exit_on_error=False)
-    async def _send_mark(self, vm_id: str, listened: bool, seq: int) -> None:
-        assert self.client is not None
-        self._track_in_flight(+1)
-        try:
-            async with self._lock_for(vm_id):
-                server_copy = await self.client.set_listened(vm_id, listened)
-        except NotFoundError:
-            self._gone(vm_id)
-        except ApiError as error:
-            self._apply_diff(self.state.revert(vm_id, seq=seq))
-            state = "listened" if listened else "unlistened"
-            self.notify(
-                f"Could not mark it {state}: {one_line(str(error), 120)}",
-                severity="error",
-                markup=False,
-            )
-        else:
-            self._apply_diff(self.state.confirm(vm_id, server_copy, seq=seq))
-        finally:
-            self._track_in_flight(-1)
+        """Optimistic: the row changes now; the outbox sends the PATCH and survives restarts."""
+        if self.sync is not None:
+            self.sync.submit(Operation.mark(vm_id, listened))
 
     def action_delete(self) -> None:
         vm = self._selected()
-        if vm is None:
+        if vm is None or self.sync is None:
             return
+        # The undo window: hidden at once, sent (through the outbox) only when it closes.
         self._apply_diff(self.state.hide(vm.id))
         timer = self.set_timer(self.undo_seconds, lambda: self._commit_delete(vm.id))
         self._pending_deletes[vm.id] = timer
@@ -427,35 +452,19 @@ class VoicemailApp(App[int]):
         self.notify(f"Restored the voicemail from {who}.", timeout=3, markup=False)
 
     def _commit_delete(self, vm_id: str) -> None:
-        if self._pending_deletes.pop(vm_id, None) is not None:
-            self._send_delete(vm_id)
-
-    @work(group="mutations", exit_on_error=False)
-    async def _send_delete(self, vm_id: str) -> None:
-        await self._delete_now(vm_id)
-
-    async def _delete_now(self, vm_id: str) -> None:
-        assert self.client is not None
-        self._track_in_flight(+1)
-        try:
-            async with self._lock_for(vm_id):
-                await self.client.delete_voicemail(vm_id)
-        except NotFoundError:
-            self._apply_diff(self.state.forget(vm_id))  # already gone: that is what we wanted
-        except ApiError as error:
-            self._apply_diff(self.state.revert(vm_id))
-            vm = self.state.get(vm_id)
-            who = caller_label(vm) if vm else "a voicemail"
-            self.notify(
-                f"Could not delete the voicemail from {who}: {one_line(str(error), 120)}",
-                severity="error",
-                markup=False,
-            )
-        else:
-            self._apply_diff(self.state.confirm(vm_id))
+        if self._pending_deletes.pop(vm_id, None) is not None and self.sync is not None:
             self._forget_audio(vm_id)
-        finally:
-            self._track_in_flight(-1)
+            self.sync.submit(Operation.delete(vm_id))
+
+    def _commit_all_deletes(self) -> None:
+        for vm_id, timer in list(self._pending_deletes.items()):
+            timer.stop()
+            self._commit_delete(vm_id)
+
+    @work(group="outbox", exit_on_error=False)
+    async def _run_outbox(self) -> None:
+        assert self.sync is not None
+        await self.sync.run()
 
     def _gone(self, vm_id: str) -> None:
         """The server says 404: a colleague deleted it."""
@@ -463,31 +472,24 @@ class VoicemailApp(App[int]):
         self._forget_audio(vm_id)
         self.notify("That voicemail was deleted by someone else.", severity="warning")
 
-    def _lock_for(self, vm_id: str) -> asyncio.Lock:
-        # One request per voicemail at a time: answers come back in the order we asked.
-        return self._locks.setdefault(vm_id, asyncio.Lock())
-
-    def _track_in_flight(self, delta: int) -> None:
-        self._in_flight += delta
-        self._update_pending()
+    def _notice(self, message: str, severity: str) -> None:
+        level: SeverityLevel = "error" if severity == "error" else "warning"
+        self.notify(message, severity=level, markup=False)
 
     def _update_pending(self) -> None:
         if self._widgets_ready:
-            self.query_one(StatusBar).pending = self._in_flight + len(self._pending_deletes)
+            self.query_one(StatusBar).pending = len(self.outbox) + len(self._pending_deletes)
 
     async def action_quit(self) -> None:
-        """Commit deletes still inside their undo window, wait for requests in flight, exit."""
-        pending = list(self._pending_deletes)
-        for timer in self._pending_deletes.values():
-            timer.stop()
-        self._pending_deletes.clear()
-        if pending:
-            self.notify(f"Deleting {len(pending)} voicemail(s) before quitting…", markup=False)
-        busy = [w for w in self.workers if w.group == "mutations" and w.is_running]
-        waits = [self._delete_now(vm_id) for vm_id in pending] + [w.wait() for w in busy]
-        if waits:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*waits, return_exceptions=True), timeout=15)
+        """Commit deletes still in their undo window, give the outbox a moment, exit.
+
+        Whatever the server has not confirmed stays in the outbox file for the next start.
+        """
+        self._commit_all_deletes()
+        if self.sync is not None and len(self.outbox):
+            self.notify("Sending pending changes…", markup=False)
+            await self.sync.flush(timeout=self.quit_flush_seconds)
+        self._save_cache()
         self.exit(0)
 
     def action_help(self) -> None:

@@ -6,7 +6,9 @@ import contextlib
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.api.auth import key_format_warning
-from vm_tui.config import Settings
+from vm_tui.config import Settings, state_dir
+from vm_tui.inbox.cache import InboxCache
+from vm_tui.inbox.outbox import Outbox
 
 
 def launch(settings: Settings, *, demo: bool = False) -> int:
@@ -27,12 +29,18 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
         player = Player()
         stack.callback(player.close)
         warning = key_format_warning(api_key) if api_key and not demo else None
+        # The demo server starts afresh every time: nothing of it is kept on disk.
+        folder = state_dir()
+        outbox = Outbox(None if demo else folder / "outbox.json")
+        cache = InboxCache(folder / "inbox-cache.json") if settings.cache and not demo else None
         app = VoicemailApp(
             client=client,
             downloader=RecordingDownloader(),
             player=player,
             settings=settings,
             startup_warnings=[warning] if warning else [],
+            outbox=outbox,
+            cache=cache,
         )
         result = app.run()
     return result or app.return_code or 0

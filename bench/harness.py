@@ -1,0 +1,78 @@
+"""What the in-app jobs share: build the real app against a demo server, drive it, measure it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual import events
+
+from bench.memory import os_threads, peak_rss_mb, rss_mb
+
+from vm_tui.api import PhoneIncClient, RecordingDownloader
+from vm_tui.audio.player import Player
+from vm_tui.config import Settings
+from vm_tui.ui.app import VoicemailApp
+
+__all__ = [
+    "SIZE",
+    "build_app",
+    "loaded",
+    "os_threads",
+    "peak_rss_mb",
+    "poll",
+    "rss_mb",
+    "send_key",
+    "task_count",
+    "wait_until",
+]
+
+SIZE = (120, 40)  # a common terminal; every job uses the same one
+# Polls happen only when a job asks (action_refresh), never on the app's own timer.
+NO_TIMED_POLLS = Settings(poll_interval=3600)
+
+
+def build_app(
+    base_url: str, api_key: str, *, player: Player | None = None, prefetch: bool = True
+) -> VoicemailApp:
+    return VoicemailApp(
+        client=PhoneIncClient(api_key, base_url),
+        downloader=RecordingDownloader(),
+        player=player,
+        settings=NO_TIMED_POLLS,
+        prefetch=prefetch,
+    )
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.002)
+
+
+async def loaded(app: VoicemailApp, timeout: float = 60) -> None:
+    await wait_until(lambda: app.polls_completed >= 1, timeout, "the first poll")
+
+
+async def poll(app: VoicemailApp, *, settle: float = 0.05, timeout: float = 60) -> None:
+    """One poll on demand; ``settle`` lets the frames it caused be painted."""
+    before = app.polls_completed
+    app.action_refresh()
+    await wait_until(lambda: app.polls_completed > before, timeout, "a poll")
+    if settle:
+        await asyncio.sleep(settle)
+
+
+def send_key(app: VoicemailApp, key: str) -> None:
+    """A key press as the terminal driver delivers it (what Pilot.press does, minus its waits)."""
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    assert app._driver is not None
+    app._driver.send_message(event)
+
+
+def task_count() -> int:
+    return len(asyncio.all_tasks())

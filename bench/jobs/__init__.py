@@ -1,0 +1,1 @@
+"""Jobs that run inside a child process; each exposes ``run(args) -> dict``."""
