@@ -9,7 +9,6 @@ from collections.abc import Callable
 from textual import events
 
 from bench.memory import os_threads, peak_rss_mb, rss_mb
-
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
 from vm_tui.config import Settings

@@ -42,9 +42,7 @@ def _figure_cell(index: int, row: Row) -> str:
 
 
 def as_text(rows: list[Row]) -> str:
-    table = [HEADERS] + [
-        (_figure_cell(i, r), *r.cells()[1:]) for i, r in enumerate(rows, 1)
-    ]
+    table = [HEADERS] + [(_figure_cell(i, r), *r.cells()[1:]) for i, r in enumerate(rows, 1)]
     widths = [max(len(line[c]) for line in table) for c in range(len(HEADERS))]
     lines = []
     for n, line in enumerate(table):
@@ -52,7 +50,7 @@ def as_text(rows: list[Row]) -> str:
         if n == 0:
             lines.append("-+-".join("-" * w for w in widths))
     notes = _notes(rows)
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def as_markdown(rows: list[Row]) -> str:

@@ -35,3 +35,10 @@ def test_one_line_folds_and_truncates() -> None:
 
 def test_clean_keeps_newlines_and_tabs() -> None:
     assert clean("a\r\nb\tc") == "a\nb\tc"
+
+
+def test_whole_sequences_are_removed() -> None:
+    assert clean("+1\x1b[31m555\x1b[0m") == "+1555"
+    assert clean("a\x1b]2;title\x07b") == "ab"
+    assert clean("a\x1b]52;c;aGk=\x1b\\b") == "ab"
+    assert clean("a\x9b31mb") == "ab"

@@ -191,12 +191,7 @@ class AppContext:
             )
         if not self._key_checked:
             self._key_checked = True
-            if not (key.isascii() and key.isprintable()) or any(ch.isspace() for ch in key):
-                fail(
-                    "the API key contains spaces, control or non-ASCII characters; "
-                    f"check {key_source_hint()} (a Phone.inc key looks like phk_…)",
-                    EXIT_AUTH,
-                )
+            check_key_characters(key)
             warn_about_key(key)
         return settings
 
@@ -211,6 +206,16 @@ async def _with_client(settings: Settings, work: Callable[[PhoneIncClient], Awai
     assert settings.api_key is not None
     async with PhoneIncClient(settings.api_key, settings.base_url) as client:
         return await work(client)
+
+
+def check_key_characters(key: str) -> None:
+    """A key that cannot go into a header: exit 3 with a hint rather than a crash later."""
+    if not (key.isascii() and key.isprintable()) or any(ch.isspace() for ch in key):
+        fail(
+            "the API key contains spaces, control or non-ASCII characters; "
+            f"check {key_source_hint()} (a Phone.inc key looks like phk_…)",
+            EXIT_AUTH,
+        )
 
 
 def warn_about_key(key: str) -> None:
@@ -300,6 +305,9 @@ def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> 
     )
     if settings.api_key:
         _SECRETS.add(settings.api_key)
+        _KEY_SOURCE[:] = [settings.api_key_source]
+        if not demo:
+            check_key_characters(settings.api_key)
     code = launch(settings, demo=demo)
     sys.exit(code)
 

@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Whole escape sequences first (so "\x1b[31mred" reads "red", not "[31mred"): CSI, OSC (ended
+# by BEL or ST), and other two-character escapes; their 8-bit C1 forms too.
+_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
 # C0 controls except tab/newline, DEL, C1 controls, and bidi embedding/override/isolate marks.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x0b\x0c]+")
@@ -19,7 +26,7 @@ _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x0b\x0c]+")
 def clean(text: str) -> str:
     """Drop control and bidi characters; keep newlines and tabs (for multi-line text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub("", text)
+    return _UNSAFE.sub("", _SEQUENCES.sub("", text))
 
 
 def one_line(text: str, limit: int | None = None) -> str:

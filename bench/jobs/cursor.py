@@ -40,7 +40,9 @@ async def _measure(demo: RemoteDemo, presses: int) -> dict[str, Any]:
                 target = vm_list.ids[min(index + 1, len(vm_list.ids) - 1) if down else index - 1]
                 painted: list[float] = []
 
-                def on_frame(now: float, target: str = target, painted: list[float] = painted) -> None:
+                def on_frame(
+                    now: float, target: str = target, painted: list[float] = painted
+                ) -> None:
                     shown = detail.voicemail
                     if not painted and vm_list.cursor_id == target and shown and shown.id == target:
                         painted.append(now)

@@ -71,7 +71,7 @@ def test_key_is_added_only_for_the_api_origin() -> None:
 
 
 def test_key_with_newline_is_refused() -> None:
-    with pytest.raises(ValueError, match="header"):
+    with pytest.raises(ConfigError, match="header"):
         ApiKeyAuth("phk_a\r\nX-Evil: 1", ("https", "h", None))
 
 

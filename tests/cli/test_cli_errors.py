@@ -174,3 +174,12 @@ def test_plain_http_base_url_off_loopback_is_refused(server: DemoServer) -> None
 
     assert result.code == EXIT_USAGE
     assert "https" in result.one_error_line()
+
+
+def test_unusable_key_is_reported_before_the_inbox_opens(server: DemoServer) -> None:
+    result = run_cli(env=cli_env(server, key="phk_Secret Key ü"))  # no command: the TUI
+
+    assert result.code == EXIT_AUTH
+    assert "API key" in result.one_error_line()
+    assert "Secret" not in result.stderr
+    assert server.requests == []

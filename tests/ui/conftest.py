@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from textual.pilot import Pilot
 
@@ -41,10 +42,12 @@ async def make_app(fixed_server: DemoServer) -> AsyncIterator[MakeApp]:
 
     def make(server: DemoServer | None = None, **kwargs: Any) -> VoicemailApp:
         server = server or fixed_server
+        timeout = kwargs.pop("timeout", None)
         client = PhoneIncClient(
             server.api_key,
             server.base_url,
             retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02),
+            **({"timeout": httpx.Timeout(timeout)} if timeout else {}),
         )
         if "player" not in kwargs:
             player = Player(backend=FakeBackend(), poll_interval=0.01)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import MakeApp, loaded, next_poll, notices, screen_text, wait_for_notice
+from tests.ui.conftest import (
+    MakeApp,
+    loaded,
+    next_poll,
+    notices,
+    screen_text,
+    wait_for_notice,
+    wait_until,
+)
 from vm_tui.demo import DemoServer
 from vm_tui.demo.model import Line
 from vm_tui.ui.widgets.detail import DetailPane
@@ -70,3 +78,50 @@ async def test_clicking_hostile_text_runs_nothing(
         assert app.is_running
         assert app.return_code is None
         assert "quit" not in notices(app).lower()
+
+
+HOSTILE_IDS = ["[@click=app.quit]", "..%2F..%2Fx", "a/../b", "x?y=1#z"]
+
+
+async def test_hostile_ids_are_shown_but_never_reach_a_request_path(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        for vm_id in HOSTILE_IDS:
+            fixed_server.add_voicemail(id=vm_id, transcription=f"id {vm_id}")
+        await next_poll(pilot)
+        fixed_server.clear_requests()
+        for vm_id in HOSTILE_IDS:
+            app.query_one(VoicemailList).select(vm_id)
+            await pilot.pause()
+            assert vm_id in screen_text(app)  # the detail pane shows it literally
+            await pilot.press("m", "enter")
+            await pilot.pause(0.05)
+        await wait_for_notice(pilot, "invalid voicemail id")
+        assert app.is_running
+        assert [r.path for r in fixed_server.requests if r.method != "GET"] == []
+        assert not [r for r in fixed_server.requests if "voicemails/" in r.path]
+
+
+async def test_a_100kb_transcription_renders_and_scrolls(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    app = make_app()
+    huge = ("word " * 20_000)[:100_000] + "THE-END"
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        vm = fixed_server.add_voicemail(transcription=huge)
+        await next_poll(pilot)
+        app.query_one(VoicemailList).select(vm["id"])
+        await pilot.pause()
+        detail = app.query_one(DetailPane)
+
+        def at_the_end() -> bool:
+            detail.scroll_end(animate=False, immediate=True)
+            return "THE-END" in screen_text(app)
+
+        await wait_until(pilot, at_the_end, what="the end of a 100 KB transcription")
+        await pilot.press("j")
+        assert app.selected_id != vm["id"]

@@ -7,6 +7,8 @@ from collections.abc import Generator
 
 import httpx
 
+from .errors import ConfigError
+
 _KEY_FORMAT = re.compile(r"phk_[1-9A-HJ-NP-Za-km-z]{28}")
 
 
@@ -36,8 +38,10 @@ class ApiKeyAuth(httpx.Auth):
     """
 
     def __init__(self, key: str, origin: tuple[str, str, int | None]) -> None:
-        if any(ch in key for ch in "\r\n") or not key.isascii():
-            raise ValueError("the API key contains characters that cannot be sent in a header")
+        if not key.isascii() or not key.isprintable() or " " in key:
+            raise ConfigError(
+                "the API key contains spaces or characters that cannot be sent in a header"
+            )
         self._key = key
         self._origin = origin
 

@@ -54,6 +54,9 @@ def error_for(response: httpx.Response) -> HttpStatusError:
             message = f"Phone.inc server error (HTTP {status})"
         if response.content and not _is_json(response):
             message += " (the response was not JSON: a proxy or gateway?)"
+    elif status >= 500 or status == 429:
+        # The server's own words, plus the status: "Internal server error (HTTP 500)".
+        message = f"{message} (HTTP {status})"
     message = one_line(message, limit=300)
     if status == 400:
         return BadRequestError(message)

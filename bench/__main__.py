@@ -1,0 +1,76 @@
+"""``python -m bench [--reps N] [--polls N]`` or ``python -m bench --soak``: print the table.
+
+The table goes to stdout and, as markdown, to bench/last-results.md (last-soak.md for --soak).
+The exit code is 0 even when a target is missed: missed targets say MISSED in the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from bench import procs
+from bench.report import Row, as_markdown, as_text
+from bench.suite import run_soak, run_suite
+
+HERE = Path(__file__).resolve().parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--reps", type=int, default=5, help="repetitions per figure (median)")
+    parser.add_argument("--polls", type=int, default=1000, help="polls for the RSS growth figure")
+    parser.add_argument("--soak", action="store_true", help="run only the long soak")
+    parser.add_argument("--soak-polls", type=int, default=1000)
+    parser.add_argument("--soak-count", type=int, default=10_000)
+    return parser
+
+
+def _header(command: str, seconds: float) -> str:
+    machine = (
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"Textual {version('textual')}, {platform.system()} {platform.release()}"
+    )
+    when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return (
+        f"Produced by `{command}` on {when} ({machine}); the run took {seconds:.0f} s.\n"
+        "Ratios compare against a baseline measured in the same run; "
+        "MISSED marks a target not met."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.monotonic()
+    try:
+        if args.soak:
+            command = f"python -m bench --soak --soak-polls {args.soak_polls}"
+            rows: list[Row] = run_soak(args.soak_count, args.soak_polls)
+            out = HERE / "last-soak.md"
+        else:
+            command = (
+                "make bench"
+                if (args.reps, args.polls) == (5, 1000)
+                else (f"python -m bench --reps {args.reps} --polls {args.polls}")
+            )
+            rows = run_suite(args.reps, args.polls)
+            out = HERE / "last-results.md"
+    finally:
+        procs.cleanup()
+    header = _header(command, time.monotonic() - started)
+    print(as_text(rows))
+    print(f"\n{header}")
+    title = "# vm-tui soak" if args.soak else "# vm-tui benchmarks"
+    out.write_text(f"{title}\n\n{header}\n\n{as_markdown(rows)}\n", encoding="utf-8")
+    print(f"(written to {out.relative_to(HERE.parent)})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Run every section in the issue's order; a section that fails becomes an ERROR row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from bench import cli_start, cursor, growth, playback, polling, startup
+from bench.report import Row, error_row
+
+T = TypeVar("T")
+
+
+def _attempt(figure: str, section: Callable[[], T]) -> T | Row:
+    try:
+        return section()
+    except Exception as error:  # one broken section must not hide the others
+        return error_row(figure, error)
+
+
+def run_suite(reps: int, polls: int) -> list[Row]:
+    rows: list[Row] = []
+    at_paint: dict[str, float] | None = None
+    started = _attempt("process start to first painted inbox", lambda: startup.measure(reps))
+    if isinstance(started, Row):
+        rows.append(started)
+    else:
+        rows += started[0]
+        at_paint = started[1]
+    polled = _attempt("polls of 10,000 (stall, widget work, RSS)", lambda: polling.measure(reps))
+    rss: float | None = None
+    if isinstance(polled, Row):
+        rows.append(polled)
+    else:
+        rows += polled[0] + polled[1]
+        rss = polled[2]
+    for figure, section in (
+        ("keypress to PCM / cold play", lambda: playback.measure(reps)),
+        ("cursor move over 10,000 rows", lambda: cursor.measure(reps)),
+    ):
+        result = _attempt(figure, section)
+        rows += [result] if isinstance(result, Row) else result
+    if rss is not None:
+        rows.append(polling.rss_row(rss, at_paint))
+    for figure, section in (
+        ("RSS growth over polls", lambda: growth.measure(polls)),
+        ("vm-tui --help / list --json", lambda: cli_start.measure(reps)),
+    ):
+        result = _attempt(figure, section)
+        rows += [result] if isinstance(result, Row) else result
+    return rows
+
+
+def run_soak(count: int, polls: int) -> list[Row]:
+    def soak() -> list[Row]:
+        result = growth.run_churn(count, polls, vary=True, timeout=max(600, polls * 3))
+        return growth.flat_rows(result, count, "soak: random new/changed/deleted, cursor moves")
+
+    result = _attempt("soak", soak)
+    return [result] if isinstance(result, Row) else result
