@@ -19,6 +19,7 @@ JOBS = {
     "polls": "bench.jobs.polls",
     "play": "bench.jobs.play",
     "cursor": "bench.jobs.cursor",
+    "bare_cursor": "bench.jobs.bare_cursor",
     "churn": "bench.jobs.churn",
 }
 

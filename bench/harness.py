@@ -6,8 +6,6 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from textual import events
-
 from bench.memory import os_threads, peak_rss_mb, rss_mb
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
@@ -22,7 +20,6 @@ __all__ = [
     "peak_rss_mb",
     "poll",
     "rss_mb",
-    "send_key",
     "task_count",
     "wait_until",
 ]
@@ -63,14 +60,6 @@ async def poll(app: VoicemailApp, *, settle: float = 0.05, timeout: float = 60) 
     await wait_until(lambda: app.polls_completed > before, timeout, "a poll")
     if settle:
         await asyncio.sleep(settle)
-
-
-def send_key(app: VoicemailApp, key: str) -> None:
-    """A key press as the terminal driver delivers it (what Pilot.press does, minus its waits)."""
-    event = events.Key(key, key if len(key) == 1 else None)
-    event.set_sender(app)
-    assert app._driver is not None
-    app._driver.send_message(event)
 
 
 def task_count() -> int:
