@@ -7,7 +7,7 @@ only the rows that changed (and nothing at all when a poll brought nothing new).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -73,7 +73,7 @@ class InboxState:
     def __len__(self) -> int:
         return len(self._order)
 
-    def __iter__(self) -> Iterable[Voicemail]:
+    def __iter__(self) -> Iterator[Voicemail]:
         return (self._shown[i] for i in self._order)
 
     def server_inbox(self) -> Inbox:

@@ -18,12 +18,12 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
 from vm_tui.api import (
@@ -51,6 +51,7 @@ from vm_tui.config import Settings
 from vm_tui.inbox import Backoff, ConnectionStatus, InboxDiff, InboxState, Link, jittered
 from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.connection import stops_polling
+from vm_tui.inbox.filters import InboxFilter, lines_of
 from vm_tui.inbox.outbox import Operation, Outbox
 from vm_tui.inbox.sync import OutboxRunner
 from vm_tui.safe_text import one_line
@@ -59,6 +60,7 @@ from vm_tui.ui.keys import INBOX_KEYS
 from vm_tui.ui.messages import PlayerEventMessage
 from vm_tui.ui.screens.help import HelpScreen
 from vm_tui.ui.screens.no_key import NoKeyScreen
+from vm_tui.ui.screens.pickers import ALL_LINES, Confirm, LinePicker
 from vm_tui.ui.text import caller_label, line_label
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.player_bar import PlayerBar, PlayerView
@@ -97,10 +99,7 @@ class VoicemailApp(App[int]):
     TITLE = "vm-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
-            for k in INBOX_KEYS
-        ),
+        *(Binding(k.keys, k.action, k.description, show=k.show) for k in INBOX_KEYS),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -155,6 +154,7 @@ class VoicemailApp(App[int]):
         self._skipped_reported: frozenset[str] = frozenset()
         self._last_success: datetime | None = None
         self._widgets_ready = False  # widgets composed and mounted
+        self.filter = InboxFilter()
         self._startup_warnings = list(startup_warnings)
 
     # -- layout -------------------------------------------------------------------------------
@@ -163,7 +163,9 @@ class VoicemailApp(App[int]):
         yield StatusBar(now=self.now, monotonic=self.monotonic, id="status")
         yield Static("Loading your inbox…", id="empty", markup=False)
         with Horizontal(id="panes"):
-            yield VoicemailList(self.state.get, self.now, self.durations.get, id="list")
+            with Vertical(id="list-column"):
+                yield Input(placeholder="Search caller, contact, line, transcription…", id="search")
+                yield VoicemailList(self.state.get, self.now, self.durations.get, id="list")
             yield DetailPane(self.now, id="detail")
         yield Footer()
 
@@ -341,7 +343,7 @@ class VoicemailApp(App[int]):
         if diff.empty:
             return
         vm_list = self.query_one(VoicemailList)
-        vm_list.apply(self.state.order, diff.changed)
+        vm_list.apply(self._visible_order(), diff.changed)
         status = self.query_one(StatusBar)
         status.unread = diff.unlistened_count
         status.total = len(self.state)
@@ -389,6 +391,116 @@ class VoicemailApp(App[int]):
 
     def _refresh_times(self) -> None:
         self.query_one(VoicemailList).refresh_times()
+
+    # -- finding things -----------------------------------------------------------------------
+
+    def _visible_order(self) -> list[str]:
+        return self.filter.visible(self.state.order, self.state.get, self.contact_name)
+
+    def contact_name(self, number: str) -> str | None:
+        """The caller's name from the local address book (none yet)."""
+        return None
+
+    def set_filter(self, new: InboxFilter) -> None:
+        """Attributes down: the list shows what the filter lets through; the header says so."""
+        self.filter = new
+        if not self._widgets_ready:
+            return
+        self.query_one(VoicemailList).apply(self._visible_order())
+        self.query_one(StatusBar).filter_label = self._filter_label()
+
+    def _filter_label(self) -> str:
+        parts: list[str] = []
+        if self.filter.query.strip():
+            parts.append(f"search: {one_line(self.filter.query, 30)}")
+        if self.filter.line is not None:
+            line = next((x for x in lines_of(self.state) if x.number == self.filter.line), None)
+            name = one_line(line.name, 24) if line else "line"
+            parts.append(f"line: {name} ({line.unlistened if line else 0} new)")
+        if self.filter.unlistened_only:
+            parts.append("unlistened only")
+        if not parts:
+            return ""
+        shown = len(self.query_one(VoicemailList).ids)
+        return f"⏷ {' · '.join(parts)} · {shown} shown (esc clears)"
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _on_search_changed(self, event: Input.Changed) -> None:
+        self.set_filter(self.filter.with_query(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _on_search_submitted(self) -> None:
+        self.query_one(VoicemailList).focus()
+
+    def action_clear_filter(self) -> None:
+        search = self.query_one("#search", Input)
+        if not self.filter.active and not search.display:
+            return
+        search.value = ""
+        search.display = False
+        self.set_filter(InboxFilter())
+        self.query_one(VoicemailList).focus()
+
+    def action_toggle_unlistened_only(self) -> None:
+        self.set_filter(replace(self.filter, unlistened_only=not self.filter.unlistened_only))
+
+    def action_pick_line(self) -> None:
+        def chosen(line: str | None) -> None:
+            if line is not None:
+                self.set_filter(replace(self.filter, line=None if line == ALL_LINES else line))
+
+        self.push_screen(LinePicker(lines_of(self.state), self.filter.line), chosen)
+
+    def action_next_unlistened(self) -> None:
+        self._jump_to_unlistened(+1)
+
+    def action_previous_unlistened(self) -> None:
+        self._jump_to_unlistened(-1)
+
+    def _jump_to_unlistened(self, step: int) -> None:
+        vm_list = self.query_one(VoicemailList)
+        ids = vm_list.ids
+        start = vm_list.cursor_index
+        index = (-1 if step > 0 else len(ids)) if start is None else start
+        index += step
+        while 0 <= index < len(ids):
+            vm = self.state.get(ids[index])
+            if vm is not None and not vm.listened:
+                vm_list.select(ids[index])
+                return
+            index += step
+        self.notify("No more unlistened voicemail that way.", timeout=2)
+
+    def action_mark_all_listened(self) -> None:
+        targets = [
+            vm_id
+            for vm_id in self.query_one(VoicemailList).ids
+            if (vm := self.state.get(vm_id)) is not None and not vm.listened
+        ]
+        if not targets:
+            self.notify("Every voicemail shown is already listened.", timeout=2)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                for vm_id in targets:
+                    self.mark(vm_id, True)
+                self.notify(f"Marked {len(targets)} voicemail(s) listened.", markup=False)
+
+        self.push_screen(Confirm(f"Mark {len(targets)} voicemail(s) listened?"), answer)
+
+    def action_copy_number(self) -> None:
+        vm = self._selected()
+        if vm is None:
+            return
+        number = one_line(vm.caller, 64)
+        self.copy_to_clipboard(number)
+        self.notify(f"Copied {number}", timeout=2, markup=False)
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -587,7 +699,7 @@ class VoicemailApp(App[int]):
             self._recordings.popitem(last=False)
         if self.durations.get(vm_id) != seconds:
             self.durations[vm_id] = seconds
-            self.query_one(VoicemailList).apply(self.state.order, (vm_id,))
+            self.query_one(VoicemailList).apply(self._visible_order(), (vm_id,))
             if vm_id == self.selected_id:
                 self.query_one(DetailPane).duration = seconds
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The list and the detail pane scroll sideways on ←/→ by default: these take those keys back.
+SEEK_BINDINGS = (("left", "app.seek(-5)"), ("right", "app.seek(5)"))
+
 
 @dataclass(frozen=True, slots=True)
 class Key:
@@ -12,21 +15,28 @@ class Key:
     description: str
     show: bool = False  # in the footer
     help_keys: str = ""  # how the help overlay spells it (defaults to keys)
-    priority: bool = False  # wins over the focused widget's own binding (the list scrolls on ←/→)
 
 
 INBOX_KEYS: tuple[Key, ...] = (
     Key("enter", "play", "Play", show=True),
     Key("space", "pause", "Pause/resume", show=True, help_keys="space"),
     Key("x", "stop", "Stop"),
-    Key("left", "seek(-5)", "Back 5 s", help_keys="←", priority=True),
-    Key("right", "seek(5)", "Forward 5 s", help_keys="→", priority=True),
+    Key("left", "seek(-5)", "Back 5 s", help_keys="←"),
+    Key("right", "seek(5)", "Forward 5 s", help_keys="→"),
     Key("left_square_bracket", "speed(-1)", "Slower", help_keys="["),
     Key("right_square_bracket", "speed(1)", "Faster", help_keys="]"),
     Key("m", "toggle_listened", "Listened", show=True),
     Key("d", "delete", "Delete", show=True),
     Key("u", "undo", "Undo"),
     Key("s", "save", "Save mp3"),
+    Key("slash", "search", "Search", show=True, help_keys="/"),
+    Key("escape", "clear_filter", "Clear search/filters", help_keys="esc"),
+    Key("l", "pick_line", "Filter by line"),
+    Key("o", "toggle_unlistened_only", "Only unlistened"),
+    Key("n", "next_unlistened", "Next unlistened"),
+    Key("N", "previous_unlistened", "Previous unlistened"),
+    Key("M", "mark_all_listened", "Mark all shown listened"),
+    Key("y", "copy_number", "Copy caller's number"),
     Key("r", "refresh", "Refresh"),
     Key("question_mark", "help", "Help", show=True, help_keys="?"),
     Key("q", "quit", "Quit", show=True),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -15,11 +17,15 @@ from vm_tui.api.models import Voicemail
 from vm_tui.safe_text import clean, one_line
 from vm_tui.timefmt import absolute
 from vm_tui.timefmt import duration as fmt_duration
+from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.text import caller_label, line_full
 from vm_tui.ui.widgets.player_bar import PlayerBar
 
 
 class DetailPane(VerticalScroll):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, action, show=False) for key, action in SEEK_BINDINGS
+    ]
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
     DetailPane #detail-caller { text-style: bold; margin-top: 1; }

@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from vm_tui.api.models import Voicemail
 from vm_tui.timefmt import duration, received
+from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.text import caller_label, line_label, preview
 
 Lookup = Callable[[str], Voicemail | None]
@@ -36,6 +37,7 @@ class VoicemailList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        *(Binding(key, action, show=False) for key, action in SEEK_BINDINGS),
     ]
 
     COMPONENT_CLASSES = {

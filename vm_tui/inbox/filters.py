@@ -1,0 +1,97 @@
+"""What the list shows: a search query, a line, unlistened only. Pure; survives every poll."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from vm_tui.api.models import Voicemail
+
+NameLookup = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class LineInfo:
+    number: str  # line_key(): the line's E.164 number (or its name when there is none)
+    name: str
+    total: int
+    unlistened: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    query: str = ""
+    line: str | None = None  # a line number, None for every line
+    unlistened_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query.strip()) or self.line is not None or self.unlistened_only
+
+    def with_query(self, query: str) -> InboxFilter:
+        return replace(self, query=query)
+
+    def matches(self, vm: Voicemail, name_for: NameLookup | None = None) -> bool:
+        if self.unlistened_only and vm.listened:
+            return False
+        if self.line is not None and line_key(vm) != self.line:
+            return False
+        words = self.query.casefold().split()
+        if not words:
+            return True
+        haystack = _haystack(vm, name_for)
+        return all(word in haystack for word in words)
+
+    def visible(
+        self,
+        order: Iterable[str],
+        get: Callable[[str], Voicemail | None],
+        name_for: NameLookup | None = None,
+    ) -> list[str]:
+        if not self.active:
+            return list(order)
+        shown: list[str] = []
+        for vm_id in order:
+            vm = get(vm_id)
+            if vm is not None and self.matches(vm, name_for):
+                shown.append(vm_id)
+        return shown
+
+
+def line_key(vm: Voicemail) -> str:
+    """A line's identity: its number, or its name when the server sent no number."""
+    return vm.line_number or vm.line_name
+
+
+def _haystack(vm: Voicemail, name_for: NameLookup | None) -> str:
+    from vm_tui.phone import format_number
+
+    parts = [
+        vm.caller,
+        format_number(vm.caller),
+        vm.caller.lstrip("+"),
+        vm.line_name,
+        vm.line_number,
+        vm.line_number_formatted,
+        vm.transcription or "",
+    ]
+    if name_for is not None:
+        parts.append(name_for(vm.caller) or "")
+    return "\n".join(parts).casefold()
+
+
+def lines_of(voicemails: Iterable[Voicemail]) -> list[LineInfo]:
+    """Every line seen in the inbox with its totals, busiest first."""
+    totals: Counter[str] = Counter()
+    unread: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for vm in voicemails:
+        key = line_key(vm)
+        totals[key] += 1
+        unread[key] += 0 if vm.listened else 1
+        names.setdefault(key, vm.line_name or vm.line_number_formatted or key)
+    return [
+        LineInfo(number, names[number], totals[number], unread[number])
+        for number, _ in totals.most_common()
+    ]
