@@ -12,7 +12,8 @@ from bench.procs import PYTHON, REPO, ChildFailed, child_env
 
 
 class RemoteDemo:
-    """Loopback only. Methods block on a pipe round trip: call them from a thread in an app."""
+    """Loopback only. Calls block for one pipe round trip (well under a millisecond); jobs make
+    them outside measured windows, on the loop, so the app's thread pool stays the app's own."""
 
     def __init__(self, count: int, *, seed: int = 0) -> None:
         self.count = count

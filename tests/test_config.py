@@ -88,11 +88,6 @@ def test_keys_from_env_and_flag_are_stripped(tmp_path: Path) -> None:
     assert load_settings(api_key=f"{FLAG_KEY} ", environ={}, path=path).api_key == FLAG_KEY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_settings lets a whitespace-only PHONE_INC_API_KEY replace the file's key "
-    "with '' (it tests the raw value, then strips)",
-)
 def test_blank_env_key_does_not_hide_the_file_key(tmp_path: Path) -> None:
     settings = load_settings(environ={ENV_API_KEY: "  \n"}, path=config(tmp_path, FULL))
     assert settings.api_key == FILE_KEY

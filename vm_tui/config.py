@@ -71,7 +71,11 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "cache": bool,
 }
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list of strings"}
+_TYPE_NAMES: dict[type | tuple[type, ...], str] = {
+    str: "a string",
+    bool: "true or false",
+    list: "a list of strings",
+}
 
 _RANGES: dict[str, tuple[float, float, str]] = {
     "poll_interval": (2, 3600, "between 2 and 3600 seconds"),
@@ -180,7 +184,7 @@ def _check_value(path: Path, key: str, value: object) -> None:
             raise ConfigFileError(f"{path}: '{key}' must be {words}")
         return
     if not isinstance(value, expected):
-        wanted = _TYPE_NAMES.get(expected, "another type")  # type: ignore[call-overload]
+        wanted = _TYPE_NAMES.get(expected, "another type")
         raise ConfigFileError(f"{path}: '{key}' has the wrong type (it must be {wanted})")
     if key == "notify_command":
         _check_command(path, value)  # type: ignore[arg-type]

@@ -48,7 +48,7 @@ async def _measure(demo: RemoteDemo, args: dict[str, Any]) -> dict[str, Any]:
                     churn = (rng.randint(0, 3), rng.randint(0, 6), rng.randint(0, 3))
                 else:
                     churn = (1, 1, 1)
-                await asyncio.to_thread(demo.churn, *churn)
+                demo.churn(*churn)  # on the loop: the app's executor stays the app's
                 await poll(app, settle=0.005)
                 if vary and n % 10 == 0 and vm_list.ids:
                     vm_list.select(rng.choice(vm_list.ids[:200]))  # prefetch, decode, cache

@@ -21,6 +21,7 @@ CANONICAL_FIELDS = {
     "main_number",
     "main_number_formatted",
     "recording_ready",
+    "caller_name",  # from the local contacts; null when the number is not in them
 }
 
 

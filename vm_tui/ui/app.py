@@ -99,7 +99,10 @@ class VoicemailApp(App[int]):
     TITLE = "vm-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(k.keys, k.action, k.description, show=k.show) for k in INBOX_KEYS),
+        *(
+            Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
+            for k in INBOX_KEYS
+        ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -164,7 +167,7 @@ class VoicemailApp(App[int]):
         yield Static("Loading your inbox…", id="empty", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="list-column"):
-                yield Input(placeholder="Search caller, contact, line, transcription…", id="search")
+                yield Input(placeholder="/ search caller, contact, line, words", id="search")
                 yield VoicemailList(self.state.get, self.now, self.durations.get, id="list")
             yield DetailPane(self.now, id="detail")
         yield Footer()
@@ -424,10 +427,16 @@ class VoicemailApp(App[int]):
         shown = len(self.query_one(VoicemailList).ids)
         return f"⏷ {' · '.join(parts)} · {shown} shown (esc clears)"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the search box "/" is just a character.
+        if action == "search" and self.focused is not None and self.focused.id == "search":
+            return False
+        # Escape belongs to a dialog when one is open (it closes it).
+        return not (action == "clear_filter" and len(self.screen_stack) > 1)
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        # Synchronously: keys typed right after "/" are already queued and must reach the input.
+        self.screen.set_focus(self.query_one("#search", Input))
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, event: Input.Changed) -> None:
@@ -439,12 +448,11 @@ class VoicemailApp(App[int]):
 
     def action_clear_filter(self) -> None:
         search = self.query_one("#search", Input)
-        if not self.filter.active and not search.display:
+        if not self.filter.active and not search.has_focus:
             return
         search.value = ""
-        search.display = False
         self.set_filter(InboxFilter())
-        self.query_one(VoicemailList).focus()
+        self.screen.set_focus(self.query_one(VoicemailList))
 
     def action_toggle_unlistened_only(self) -> None:
         self.set_filter(replace(self.filter, unlistened_only=not self.filter.unlistened_only))

@@ -15,6 +15,9 @@ class Key:
     description: str
     show: bool = False  # in the footer
     help_keys: str = ""  # how the help overlay spells it (defaults to keys)
+    # Handled by the app before the focused widget sees the next keys: "/" moves the focus, and
+    # the letters typed right after it must already go to the search box.
+    priority: bool = False
 
 
 INBOX_KEYS: tuple[Key, ...] = (
@@ -29,8 +32,8 @@ INBOX_KEYS: tuple[Key, ...] = (
     Key("d", "delete", "Delete", show=True),
     Key("u", "undo", "Undo"),
     Key("s", "save", "Save mp3"),
-    Key("slash", "search", "Search", show=True, help_keys="/"),
-    Key("escape", "clear_filter", "Clear search/filters", help_keys="esc"),
+    Key("slash", "search", "Search", show=True, help_keys="/", priority=True),
+    Key("escape", "clear_filter", "Clear search/filters", help_keys="esc", priority=True),
     Key("l", "pick_line", "Filter by line"),
     Key("o", "toggle_unlistened_only", "Only unlistened"),
     Key("n", "next_unlistened", "Next unlistened"),
