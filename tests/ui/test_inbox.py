@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from textual.widgets import Static
 
 from tests.ui.conftest import (
@@ -344,3 +346,37 @@ async def test_no_key_screen() -> None:
         assert "No Phone.inc API key" in text and "PHONE_INC_API_KEY" in text
         await pilot.press("q")
         await wait_until(pilot, lambda: not app.is_running)
+
+
+async def test_new_voicemail_rings_the_bell_unless_turned_off(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    from vm_tui.config import Settings
+
+    for bell in (True, False):
+        app = make_app(settings=Settings(poll_interval=60, bell=bell))
+        rings: list[int] = []
+        app.bell = lambda rings=rings: rings.append(1)  # type: ignore[method-assign,misc]
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await loaded(pilot)
+            await next_poll(pilot)
+            assert rings == []  # nothing new, no bell
+            fixed_server.add_voicemail()
+            await next_poll(pilot)
+            assert rings == ([1] if bell else [])
+
+
+async def test_command_palette_offers_the_main_actions(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for wanted in ("Play", "Listened", "Delete", "Search", "Refresh", "Save mp3"):
+            assert wanted in titles
+        delete = next(c for c in app.get_system_commands(app.screen) if c.title == "Delete")
+        victim = app.selected_id
+        result = delete.callback()  # the palette runs it the same way (awaiting a coroutine)
+        if inspect.isawaitable(result):
+            await result
+        await pilot.pause()
+        assert victim not in app.query_one(VoicemailList).ids

@@ -260,3 +260,22 @@ async def test_prefetch_makes_play_start_without_a_download(
         backend = backend_of(app)
         await wait_until(pilot, lambda: backend.handles)
         assert len(fixed_server.storage_requests) == downloads
+
+
+async def test_auto_advance_plays_the_next_unlistened(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    from vm_tui.config import Settings
+
+    app = make_app(settings=Settings(poll_interval=60, auto_advance=True))
+    ready = [
+        v for v in fixed_server.voicemails() if v["listened_at"] is None and v["recording_url"]
+    ]
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        backend = await play(pilot, ready[0]["id"])
+        backend.last.finish()
+        await wait_until(pilot, lambda: len(backend.handles) == 2, what="the next one plays")
+        assert app.selected_id == ready[1]["id"]
+        expected = decode(fixed_server.recording_bytes(ready[1]["id"]), "mp3")
+        assert backend.last.data == expected.data
