@@ -970,9 +970,21 @@ def config_show_command(app_ctx: AppContext) -> None:
             value = mask_key(value) if value else None
         elif item.name == "contacts_file":
             value = str(contacts_path(settings))
-        if isinstance(value, tuple):
-            value = list(value)
-        click.echo(f"{item.name} = {json.dumps(value)}")
+        if value is None:
+            click.echo(f"# {item.name}: not set")
+        else:
+            click.echo(f"{item.name} = {toml_value(value)}")
+
+
+def toml_value(value: object) -> str:
+    """A TOML value for ``config show`` (plain text stays readable, anything odd is escaped)."""
+    from vm_tui.safe_text import is_printable
+
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=not is_printable(value))
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return json.dumps(value)
 
 
 # -- contacts --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ vCard from anywhere is as untrusted as the API's text.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -16,6 +17,7 @@ from pathlib import Path
 from vm_tui.safe_text import one_line
 
 NAME_LIMIT = 100
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _HEADER = (
     "# vm-tui contacts: phone numbers in E.164 form mapped to names.\n"
     "# Edit freely; vm-tui rewrites this file when contacts are added or imported\n"
@@ -69,8 +71,8 @@ class Contacts:
         if not self._entries:
             return None
         exact = self._entries.get(number)
-        if exact is not None:
-            return exact
+        if exact is not None or _E164.fullmatch(number):
+            return exact  # already canonical (what the API sends): no parsing per row
         e164 = normalise(number)
         return self._entries.get(e164) if e164 else None
 

@@ -154,3 +154,18 @@ def test_unwritable_location_is_a_contacts_error(tmp_path: Path) -> None:
     folder.write_text("")  # a file where the folder should be (root can write anywhere else)
     with pytest.raises(ContactsError, match="cannot"):
         book.add("+14155551234", "Dana")
+
+
+def test_canonical_callers_are_looked_up_without_parsing(
+    book: Contacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The list shows thousands of rows: E.164 callers (what the API sends) must not be parsed.
+    book.add("+14155551234", "Dana")
+    import vm_tui.contacts as module
+
+    def no_parsing(number: str, default_region: str | None = None) -> str | None:
+        raise AssertionError(f"parsed {number!r}")
+
+    monkeypatch.setattr(module, "normalise", no_parsing)
+    assert book.name_for("+14155551234") == "Dana"
+    assert book.name_for("+14155559999") is None
