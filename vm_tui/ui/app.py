@@ -48,6 +48,7 @@ from vm_tui.audio.player import (
     PlayerState,
 )
 from vm_tui.config import Settings
+from vm_tui.contacts import Contacts
 from vm_tui.inbox import Backoff, ConnectionStatus, InboxDiff, InboxState, Link, jittered
 from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.connection import stops_polling
@@ -60,7 +61,7 @@ from vm_tui.ui.keys import INBOX_KEYS
 from vm_tui.ui.messages import PlayerEventMessage
 from vm_tui.ui.screens.help import HelpScreen
 from vm_tui.ui.screens.no_key import NoKeyScreen
-from vm_tui.ui.screens.pickers import ALL_LINES, Confirm, LinePicker
+from vm_tui.ui.screens.pickers import ALL_LINES, AskText, Confirm, LinePicker
 from vm_tui.ui.text import caller_label, line_label
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.player_bar import PlayerBar, PlayerView
@@ -124,6 +125,8 @@ class VoicemailApp(App[int]):
         outbox: Outbox | None = None,
         cache: InboxCache | None = None,
         quit_flush_seconds: float = 5.0,
+        contacts: Contacts | None = None,
+        remember_theme: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -158,6 +161,8 @@ class VoicemailApp(App[int]):
         self._last_success: datetime | None = None
         self._widgets_ready = False  # widgets composed and mounted
         self.filter = InboxFilter()
+        self.contacts = contacts
+        self._remember_theme = remember_theme
         self._startup_warnings = list(startup_warnings)
 
     # -- layout -------------------------------------------------------------------------------
@@ -168,12 +173,15 @@ class VoicemailApp(App[int]):
         with Horizontal(id="panes"):
             with Vertical(id="list-column"):
                 yield Input(placeholder="/ search caller, contact, line, words", id="search")
-                yield VoicemailList(self.state.get, self.now, self.durations.get, id="list")
-            yield DetailPane(self.now, id="detail")
+                yield VoicemailList(
+                    self.state.get, self.now, self.durations.get, self.contact_name, id="list"
+                )
+            yield DetailPane(self.now, self.contact_name, id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self._widgets_ready = True
+        self._apply_configured_theme()
         if self.client is None:
             self.push_screen(NoKeyScreen())
             return
@@ -199,6 +207,26 @@ class VoicemailApp(App[int]):
         self._set_terminal_title(0)
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)
+
+    def _apply_configured_theme(self) -> None:
+        wanted = self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self._startup_warnings.append(
+                f"Unknown theme {one_line(wanted, 40)!r}; using the default."
+            )
+        # From now on a theme picked in the command palette is remembered for the next start.
+        self._theme_in_use = self.theme
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+
+    def _on_theme_changed(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if not isinstance(name, str) or name == self._theme_in_use:
+            return  # the signal for the configured theme arrives late: not a new choice
+        self._theme_in_use = name
+        if self._remember_theme is not None:
+            self._remember_theme(name)
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < _NARROW_WIDTH, "-narrow")
@@ -363,14 +391,37 @@ class VoicemailApp(App[int]):
         new = [vm for vm in (self.state.get(i) for i in added) if vm is not None]
         for vm in new[:3]:
             self.notify(
-                f"From {caller_label(vm)} on {line_label(vm) or 'your line'}",
+                f"From {self._caller(vm)} on {line_label(vm) or 'your line'}",
                 title="New voicemail",
                 markup=False,
             )
+            if self.settings.notify_command:
+                self._run_notify_command(vm)
         if len(new) > 3:
             self.notify(f"and {len(new) - 3} more new voicemails", markup=False)
         if new and self.settings.bell:
             self.bell()
+
+    @work(group="notify", exit_on_error=False)
+    async def _run_notify_command(self, vm: Voicemail) -> None:
+        """The user's own new-voicemail command (like mutt's new_mail_command); never a shell."""
+        from vm_tui.notify import NotifyError, run_notify_command
+
+        assert self.settings.notify_command
+        try:
+            await run_notify_command(
+                self.settings.notify_command,
+                caller=vm.caller,
+                caller_name=self.contact_name(vm.caller),
+                line=vm.line_name or vm.line_number,
+                transcription=vm.transcription,
+            )
+        except NotifyError as error:
+            self.notify(
+                f"The notification command failed: {one_line(str(error), 120)}",
+                severity="warning",
+                markup=False,
+            )
 
     def _set_terminal_title(self, unread: int) -> None:
         # Only our own text goes into the title: never a string from the API.
@@ -401,8 +452,38 @@ class VoicemailApp(App[int]):
         return self.filter.visible(self.state.order, self.state.get, self.contact_name)
 
     def contact_name(self, number: str) -> str | None:
-        """The caller's name from the local address book (none yet)."""
-        return None
+        """The caller's name from the local address book, when there is one."""
+        return self.contacts.name_for(number) if self.contacts is not None else None
+
+    def _caller(self, vm: Voicemail) -> str:
+        return caller_label(vm, self.contact_name(vm.caller))
+
+    def action_add_contact(self) -> None:
+        vm = self._selected()
+        if vm is None:
+            return
+        if self.contacts is None:
+            self.notify("No address book is configured.", severity="warning")
+            return
+        number = one_line(vm.caller, 64)
+
+        def named(name: str | None) -> None:
+            if not name or self.contacts is None:
+                return
+            try:
+                self.contacts.add(vm.caller, name)
+            except Exception as error:  # ContactsError or OSError: say so, keep running
+                self.notify(
+                    f"Could not save the contact: {one_line(str(error), 120)}",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            self.query_one(VoicemailList).refresh_times()
+            self.query_one(DetailPane).refresh_names()
+            self.notify(f"Saved {one_line(name, 60)} for {number}", markup=False)
+
+        self.push_screen(AskText(f"Name for {number}:", self.contact_name(vm.caller) or ""), named)
 
     def set_filter(self, new: InboxFilter) -> None:
         """Attributes down: the list shows what the filter lets through; the header says so."""
@@ -553,7 +634,7 @@ class VoicemailApp(App[int]):
         self._pending_deletes[vm.id] = timer
         self._update_pending()
         self.notify(
-            f"Deleted the voicemail from {caller_label(vm)}. Press u to undo.",
+            f"Deleted the voicemail from {self._caller(vm)}. Press u to undo.",
             timeout=self.undo_seconds,
             markup=False,
         )
@@ -568,7 +649,7 @@ class VoicemailApp(App[int]):
         self._update_pending()
         self.query_one(VoicemailList).select(vm_id)
         vm = self.state.get(vm_id)
-        who = caller_label(vm) if vm else "the voicemail"
+        who = self._caller(vm) if vm else "the voicemail"
         self.notify(f"Restored the voicemail from {who}.", timeout=3, markup=False)
 
     def _commit_delete(self, vm_id: str) -> None:

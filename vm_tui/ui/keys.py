@@ -40,6 +40,7 @@ INBOX_KEYS: tuple[Key, ...] = (
     Key("N", "previous_unlistened", "Previous unlistened"),
     Key("M", "mark_all_listened", "Mark all shown listened"),
     Key("y", "copy_number", "Copy caller's number"),
+    Key("c", "add_contact", "Name this caller (contacts)"),
     Key("r", "refresh", "Refresh"),
     Key("question_mark", "help", "Help", show=True, help_keys="?"),
     Key("q", "quit", "Quit", show=True),

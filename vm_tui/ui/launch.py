@@ -6,7 +6,8 @@ import contextlib
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.api.auth import key_format_warning
-from vm_tui.config import Settings, state_dir
+from vm_tui.config import Settings, contacts_path, remember_theme, state_dir
+from vm_tui.contacts import Contacts, ContactsError
 from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.outbox import Outbox
 
@@ -28,7 +29,8 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
         client = PhoneIncClient(api_key, base_url) if api_key else None
         player = Player()
         stack.callback(player.close)
-        warning = key_format_warning(api_key) if api_key and not demo else None
+        warnings = [w for w in [key_format_warning(api_key) if api_key and not demo else None] if w]
+        contacts = _load_contacts(settings, warnings)
         # The demo server starts afresh every time: nothing of it is kept on disk.
         folder = state_dir()
         outbox = Outbox(None if demo else folder / "outbox.json")
@@ -38,9 +40,20 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
             downloader=RecordingDownloader(),
             player=player,
             settings=settings,
-            startup_warnings=[warning] if warning else [],
+            startup_warnings=warnings,
             outbox=outbox,
             cache=cache,
+            contacts=contacts,
+            remember_theme=remember_theme,
         )
         result = app.run()
     return result or app.return_code or 0
+
+
+def _load_contacts(settings: Settings, warnings: list[str]) -> Contacts | None:
+    path = contacts_path(settings)
+    try:
+        return Contacts.load(path)
+    except ContactsError as error:
+        warnings.append(f"Contacts not loaded: {error}")
+        return None

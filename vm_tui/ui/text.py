@@ -14,8 +14,15 @@ def literal(text: str) -> Content:
     return Content(clean(text))
 
 
-def caller_label(vm: Voicemail) -> str:
-    return format_number(vm.caller)
+def caller_label(vm: Voicemail, name: str | None = None) -> str:
+    """The contact's name when we know it, else the formatted number."""
+    return one_line(name, 40) if name else format_number(vm.caller)
+
+
+def caller_full(vm: Voicemail, name: str | None = None) -> str:
+    """Name and number, for the detail pane."""
+    number = format_number(vm.caller)
+    return f"{one_line(name, 60)}  {number}" if name else number
 
 
 def line_label(vm: Voicemail) -> str:

@@ -18,7 +18,7 @@ from vm_tui.safe_text import clean, one_line
 from vm_tui.timefmt import absolute
 from vm_tui.timefmt import duration as fmt_duration
 from vm_tui.ui.keys import SEEK_BINDINGS
-from vm_tui.ui.text import caller_label, line_full
+from vm_tui.ui.text import caller_full, line_full
 from vm_tui.ui.widgets.player_bar import PlayerBar
 
 
@@ -37,9 +37,16 @@ class DetailPane(VerticalScroll):
     voicemail: reactive[Voicemail | None] = reactive(None, always_update=True)
     duration: reactive[float | None] = reactive(None)
 
-    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        names: Callable[[str], str | None] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._now = now
+        self._names = names or (lambda _number: None)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-caller", markup=False)
@@ -51,6 +58,9 @@ class DetailPane(VerticalScroll):
         self._show()
 
     def watch_duration(self) -> None:
+        self._show()
+
+    def refresh_names(self) -> None:
         self._show()
 
     def _show(self) -> None:
@@ -65,7 +75,7 @@ class DetailPane(VerticalScroll):
             meta.update(Content(""))
             body.update(Content(""))
             return
-        caller.update(Content(caller_label(vm)))
+        caller.update(Content(caller_full(vm, self._names(vm.caller))))
         now = self._now()
         listened = (
             f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"

@@ -83,10 +83,12 @@ class VoicemailList(ScrollView, can_focus=True):
         lookup: Lookup,
         now: Callable[[], datetime],
         durations: Callable[[str], float | None] | None = None,
+        names: Callable[[str], str | None] | None = None,
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._names = names or (lambda _number: None)
         self._lookup = lookup
         self._now = now
         self._durations = durations or (lambda _id: None)
@@ -125,7 +127,7 @@ class VoicemailList(ScrollView, can_focus=True):
                 self._refresh_row(vm_id)
 
     def refresh_times(self) -> None:
-        """Relative times ('5 min ago') age: repaint what is on screen."""
+        """Relative times ('5 min ago') age, a contact got a name: repaint what is on screen."""
         self._line_cache.clear()
         self.refresh()
 
@@ -272,7 +274,7 @@ class VoicemailList(ScrollView, can_focus=True):
         seconds = self._durations(vm.id)
         cells = [
             (" ● " if not vm.listened else "   ", marker_style),
-            (_fit(caller_label(vm), 18), base),
+            (_fit(caller_label(vm, self._names(vm.caller)), 18), base),
         ]
         if width >= 64:
             cells.append((_fit(line_label(vm), 14 if width >= 100 else 11), dim))
