@@ -95,7 +95,10 @@ def test_blank_env_key_does_not_hide_the_file_key(tmp_path: Path) -> None:
 
 
 def test_other_file_settings(tmp_path: Path) -> None:
-    text = 'bell = false\nauto_advance = true\ndefault_speed = 1.5\ncache = false\ndownload_dir = "~/vm"\n'
+    text = (
+        "bell = false\nauto_advance = true\ndefault_speed = 1.5\ncache = false\n"
+        'download_dir = "~/vm"\n'
+    )
     settings = load_settings(environ={}, path=config(tmp_path, text, 0o644))
     assert (settings.bell, settings.auto_advance, settings.cache) == (False, True, False)
     assert settings.default_speed == 1.5 and settings.download_dir == "~/vm"
@@ -144,7 +147,7 @@ def test_wrong_type_names_the_key(tmp_path: Path, line: str, key: str) -> None:
 
 @pytest.mark.parametrize("value", ["1", "1.99", "0", "-5", "3601", "1e9", "nan", "inf"])
 def test_poll_interval_out_of_bounds(tmp_path: Path, value: str) -> None:
-    with pytest.raises(ConfigFileError, match="'poll_interval'.*between 2 and 3600"):
+    with pytest.raises(ConfigFileError, match=r"'poll_interval'.*between 2 and 3600"):
         load_file(config(tmp_path, f"poll_interval = {value}\n"))
 
 

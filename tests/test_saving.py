@@ -22,9 +22,9 @@ from vm_tui.saving import (
 )
 
 SAFE = re.compile(r"[A-Za-z0-9+._-]+")
-RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
-    f"lpt{i}" for i in range(10)
-}
+RESERVED = (
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
 
 HOSTILE = [
     "../../etc/passwd",
@@ -199,4 +199,3 @@ def test_save_in_folder_does_not_follow_a_dangling_symlink_out(tmp_path: Path) -
     with contextlib.suppress(SaveError):  # refusing or replacing the link are both fine
         save_in_folder(b"new", folder, "a.mp3")
     assert not (tmp_path / "planted.mp3").exists()
-

@@ -18,6 +18,7 @@ from vm_tui.api import (
     RecordingProcessingError,
     fetch_recording,
 )
+from vm_tui.api.download import MAX_RECORDING_BYTES, MAX_REDIRECTS
 from vm_tui.demo import DemoServer, Fault, RecordedRequest
 
 
@@ -53,10 +54,15 @@ class LoopbackOnly(httpx.AsyncBaseTransport):
 
 @contextlib.asynccontextmanager
 async def guarded(
-    *, strip_length: bool = False, **options: int
+    *,
+    strip_length: bool = False,
+    max_bytes: int = MAX_RECORDING_BYTES,
+    max_redirects: int = MAX_REDIRECTS,
 ) -> AsyncIterator[tuple[RecordingDownloader, LoopbackOnly]]:
     transport = LoopbackOnly(strip_length=strip_length)
-    downloader = RecordingDownloader(transport=transport, **options)
+    downloader = RecordingDownloader(
+        transport=transport, max_bytes=max_bytes, max_redirects=max_redirects
+    )
     try:
         yield downloader, transport
     finally:
@@ -97,7 +103,9 @@ async def test_download_gives_the_servers_exact_bytes(
     vm = await api.get_voicemail(vm_id)
     assert vm.recording_url is not None
     progress: list[tuple[int, int | None]] = []
-    data = await downloader.fetch(vm.recording_url, lambda got, total: progress.append((got, total)))
+    data = await downloader.fetch(
+        vm.recording_url, lambda got, total: progress.append((got, total))
+    )
     expected = demo_server.recording_bytes(vm_id)
     assert data == expected and len(data) > 1000
     assert progress[-1] == (len(expected), len(expected))

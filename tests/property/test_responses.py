@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -11,8 +12,6 @@ from vm_tui.api.errors import HttpStatusError, ProtocolError
 from vm_tui.api.responses import decode_json, error_for, retry_after_seconds
 from vm_tui.demo import DemoServer, Fault
 
-import httpx  # isort: skip
-
 SETTINGS = settings(deadline=None, max_examples=200)
 
 # Header values travel as latin-1 bytes; httpx decodes them back to latin-1 text.
@@ -20,14 +19,18 @@ header_text = st.text(
     alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, blacklist_characters="\x7f"),
     max_size=40,
 )
-bodies = st.binary(max_size=200) | st.text(max_size=100).map(str.encode) | st.sampled_from(
-    [b'{"error": "Voicemail not found"}', b'{"errors": {"listened": ["must be a boolean"]}}']
+bodies = (
+    st.binary(max_size=200)
+    | st.text(max_size=100).map(str.encode)
+    | st.sampled_from(
+        [b'{"error": "Voicemail not found"}', b'{"errors": {"listened": ["must be a boolean"]}}']
+    )
 )
 
 
-def response(status: int, body: bytes, content_type: str | None, retry_after: str | None) -> (
-    httpx.Response
-):
+def response(
+    status: int, body: bytes, content_type: str | None, retry_after: str | None
+) -> httpx.Response:
     headers: list[tuple[bytes, bytes]] = []
     if content_type is not None:
         headers.append((b"content-type", content_type.encode("latin-1")))
@@ -60,11 +63,6 @@ def test_decode_json_raises_only_protocol_error(body: bytes, content_type: str |
         assert "not JSON" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: retry_after_seconds uses str.isdigit(), true for '²' (latin-1 0xB2), "
-    "then float() raises ValueError out of error_for",
-)
 @SETTINGS
 @given(retry_after=header_text)
 @example(retry_after="²")
@@ -75,10 +73,6 @@ def test_any_retry_after_header_is_survived(retry_after: str) -> None:
     assert seconds is None or seconds >= 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a 'Retry-After: ²' header makes list_voicemails raise ValueError, not ApiError",
-)
 async def test_odd_retry_after_over_loopback_is_an_api_error() -> None:
     with DemoServer(new_every=None, fill_in_after=None) as server:
         server.inject(Fault.status(429, headers={"Retry-After": "²"}))

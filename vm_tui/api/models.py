@@ -129,7 +129,11 @@ def parse_time(value: str) -> datetime:
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    try:
+        # In UTC from here on: a time that cannot be expressed in UTC is not a real one.
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None
 
 
 def _format_time(value: datetime) -> str:

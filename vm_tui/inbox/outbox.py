@@ -6,6 +6,7 @@ start. Per voicemail the newest wish wins (mark twice = one PATCH; delete supers
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -80,8 +81,11 @@ def _load(path: Path) -> list[Operation]:
     data = read_json(path)
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         return []
+    raw_ops = data.get("operations")
+    if not isinstance(raw_ops, list):
+        return []
     ops: list[Operation] = []
-    for raw in data.get("operations", []):
+    for raw in raw_ops:
         if not isinstance(raw, dict):
             continue
         kind, vm_id = raw.get("kind"), raw.get("voicemail_id")
@@ -96,7 +100,13 @@ def _load(path: Path) -> list[Operation]:
                 vm_id,
                 listened if kind == "listened" else None,
                 op_id=str(raw.get("op_id") or uuid.uuid4().hex),
-                created=float(raw.get("created") or time.time()),
+                created=_timestamp(raw.get("created")),
             )
         )
     return ops
+
+
+def _timestamp(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return time.time()

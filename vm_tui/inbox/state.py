@@ -51,6 +51,7 @@ class InboxState:
     _order: list[str] = field(default_factory=list)
     _unlistened: int = 0
     _poll_generation: int = 0
+    _last_seq: int = 0  # one counter for every local change: a number never comes back
     loaded: bool = False
 
     # -- reading ------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class InboxState:
         overlay = self._overlays.setdefault(voicemail_id, _Overlay())
         overlay.listened = listened
         overlay.confirmed_at_poll = None
-        overlay.seq += 1
+        overlay.seq = self._next_seq()
         return self._recompute()
 
     def hide(self, voicemail_id: str) -> InboxDiff:
@@ -150,8 +151,21 @@ class InboxState:
         overlay = self._overlays.setdefault(voicemail_id, _Overlay())
         overlay.hidden = True
         overlay.confirmed_at_poll = None
-        overlay.seq += 1
+        overlay.seq = self._next_seq()
         return self._recompute()
+
+    def unhide(self, voicemail_id: str) -> InboxDiff:
+        """Undo a local delete, keeping any listened change still on its way to the server."""
+        overlay = self._overlays.get(voicemail_id)
+        if overlay is not None:
+            overlay.hidden = False
+            if overlay.listened is None:
+                del self._overlays[voicemail_id]
+        return self._recompute()
+
+    def _next_seq(self) -> int:
+        self._last_seq += 1
+        return self._last_seq
 
     def confirm(
         self, voicemail_id: str, server_copy: Voicemail | None = None, *, seq: int | None = None

@@ -645,7 +645,7 @@ class VoicemailApp(App[int]):
             return
         vm_id, timer = self._pending_deletes.popitem()
         timer.stop()
-        self._apply_diff(self.state.revert(vm_id))
+        self._apply_diff(self.state.unhide(vm_id))
         self._update_pending()
         self.query_one(VoicemailList).select(vm_id)
         vm = self.state.get(vm_id)
