@@ -85,7 +85,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 DEFAULT_CONFIG = """\
 # vm-tui configuration (TOML). Every setting is optional: uncomment to change it.
 # Precedence: command-line flags > environment variables > this file > the OS keyring.
-# Reference: https://github.com/phone-inc/vm-tui#configuration
+# Reference: the Configuration section of vm-tui's README.
 
 # Phone.inc API base URL (env: PHONE_INC_BASE_URL, flag: --base-url).
 # base_url = "https://app.phone.inc/api/v1"
