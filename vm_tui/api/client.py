@@ -21,6 +21,7 @@ from .errors import (
     NotFoundError,
     ProtocolError,
 )
+from .jsonstream import loads_object_streaming
 from .models import Inbox, Voicemail, parse_inbox, parse_voicemail
 from .responses import decode_json, error_for
 from .retry import RetryPolicy
@@ -161,7 +162,13 @@ class PhoneIncClient:
 
 
 def _parse_inbox_response(response: httpx.Response, content: bytes) -> Inbox:
-    data: Any = decode_json(response, content)
+    if len(content) <= _PARSE_IN_THREAD_BYTES:
+        data: Any = decode_json(response, content)
+    else:
+        try:
+            data = loads_object_streaming(content.decode("utf-8"), "voicemails")
+        except (ValueError, UnicodeDecodeError):
+            data = decode_json(response, content)  # raises the usual "not JSON" error
     return parse_inbox(data)
 
 
