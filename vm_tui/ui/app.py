@@ -603,8 +603,9 @@ class VoicemailApp(App[int]):
     def _on_highlighted(self, message: VoicemailList.Highlighted) -> None:
         self.selected_id = message.voicemail_id
         detail = self.query_one(DetailPane)
+        # Duration first without a repaint of its own: one detail update per cursor move.
+        detail.set_reactive(DetailPane.duration, self.durations.get(message.voicemail_id or ""))
         detail.voicemail = self.state.get(message.voicemail_id) if message.voicemail_id else None
-        detail.duration = self.durations.get(message.voicemail_id or "")
         if self._prefetch_timer is not None:
             self._prefetch_timer.stop()
         if self.prefetch_enabled and message.voicemail_id is not None:
