@@ -142,7 +142,7 @@ class VoicemailApp(App[int]):
         self.prefetch_enabled = prefetch
         self.state = InboxState(clock=now)
         self.terminal_title = "vm-tui"
-        self.selected_id: str | None = None
+        self._shown_id: str | None = None  # the voicemail the detail pane shows
         self.durations: dict[str, float] = {}
         self.speed = self.settings.default_speed
         self.polls_completed = 0
@@ -386,8 +386,8 @@ class VoicemailApp(App[int]):
         status.total = len(self.state)
         if self.state.loaded:
             self.screen.set_class(len(self.state) == 0, "-empty")
-        if self.selected_id is not None and self.selected_id in diff.changed:
-            self.query_one(DetailPane).voicemail = self.state.get(self.selected_id)
+        if self._shown_id is not None and self._shown_id in diff.changed:
+            self.query_one(DetailPane).voicemail = self.state.get(self._shown_id)
         if diff.count_changed:
             self._set_terminal_title(diff.unlistened_count)
         if announce and diff.added:
@@ -601,7 +601,7 @@ class VoicemailApp(App[int]):
 
     @on(VoicemailList.Highlighted)
     def _on_highlighted(self, message: VoicemailList.Highlighted) -> None:
-        self.selected_id = message.voicemail_id
+        self._shown_id = message.voicemail_id
         detail = self.query_one(DetailPane)
         # Duration first without a repaint of its own: one detail update per cursor move.
         detail.set_reactive(DetailPane.duration, self.durations.get(message.voicemail_id or ""))
@@ -616,8 +616,17 @@ class VoicemailApp(App[int]):
     def _on_activated(self, message: VoicemailList.Activated) -> None:
         self._start_playback(message.voicemail_id)
 
+    @property
+    def selected_id(self) -> str | None:
+        """The list's cursor: right even before its Highlighted message has been handled
+        (keys typed in a burst arrive before it)."""
+        if not self._widgets_ready:
+            return None
+        return self.query_one(VoicemailList).cursor_id
+
     def _selected(self) -> Voicemail | None:
-        return self.state.get(self.selected_id) if self.selected_id else None
+        selected = self.selected_id
+        return self.state.get(selected) if selected else None
 
     # -- marking and deleting -----------------------------------------------------------------
 
@@ -799,7 +808,7 @@ class VoicemailApp(App[int]):
         if self.durations.get(vm_id) != seconds:
             self.durations[vm_id] = seconds
             self.query_one(VoicemailList).apply(self._visible_order(), (vm_id,))
-            if vm_id == self.selected_id:
+            if vm_id == self._shown_id:
                 self.query_one(DetailPane).duration = seconds
 
     def _forget_audio(self, vm_id: str) -> None:
