@@ -380,3 +380,15 @@ async def test_command_palette_offers_the_main_actions(make_app: MakeApp) -> Non
             await result
         await pilot.pause()
         assert victim not in app.query_one(VoicemailList).ids
+
+
+async def test_a_wrong_key_at_start_says_how_to_fix_it(fixed_server: DemoServer) -> None:
+    from vm_tui.api import PhoneIncClient
+    from vm_tui.ui.app import VoicemailApp
+
+    client = PhoneIncClient("phk_" + "w" * 28, fixed_server.base_url)
+    app = VoicemailApp(client=client, player=None, prefetch=False)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.connection.link is Link.KEY_REJECTED)
+        text = await wait_for_text(pilot, "rejected the API key", "vm-tui auth login")
+        assert "Loading" not in text

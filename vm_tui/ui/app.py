@@ -301,9 +301,15 @@ class VoicemailApp(App[int]):
         message = one_line(str(error), 120)
         if stops_polling(error):
             self.connection = ConnectionStatus(Link.KEY_REJECTED, message, stale=self.state.loaded)
+            if not self.state.loaded:
+                self.query_one("#empty", Static).update(
+                    f"Phone.inc rejected the API key ({message}).\n\n"
+                    "Log in again with `vm-tui auth login` (or set PHONE_INC_API_KEY), restart,\n"
+                    "or press r to try the same key again."
+                )
             self.notify(
-                "Phone.inc rejected the API key. Set a valid key in PHONE_INC_API_KEY "
-                "(or the config file) and restart, or press r to try again.",
+                "Phone.inc rejected the API key. Log in again with `vm-tui auth login` (or set "
+                "PHONE_INC_API_KEY) and restart, or press r to try again.",
                 title="API key rejected",
                 severity="error",
                 timeout=20,
