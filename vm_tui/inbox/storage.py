@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ def write_private_json(path: Path, data: Any) -> None:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=True, separators=(",", ":"))
+            for chunk in _encode(data):
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -25,6 +28,30 @@ def write_private_json(path: Path, data: Any) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _encode(data: Any) -> Iterator[str]:
+    """JSON text in pieces: a top-level list is encoded one element per call.
+
+    One ``json.dumps`` of 10,000 voicemails is a single C call that holds the GIL for tens of
+    milliseconds; from a writer thread that would freeze the event loop just as long.
+    """
+    dumps = functools.partial(json.dumps, ensure_ascii=True, separators=(",", ":"))
+    if not isinstance(data, dict):
+        yield dumps(data)
+        return
+    yield "{"
+    for number, (key, value) in enumerate(data.items()):
+        yield ("," if number else "") + dumps(str(key)) + ":"
+        if isinstance(value, list):
+            yield (
+                "["
+                + "".join("," + dumps(item) if i else dumps(item) for i, item in enumerate(value))
+                + "]"
+            )
+        else:
+            yield dumps(value)
+    yield "}"
 
 
 def read_json(path: Path) -> Any:
