@@ -32,13 +32,13 @@ test: system-deps $(STAMP) check ## Run ruff, mypy and the test suite
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP) ## ruff (format + lint) and mypy
-	$(BIN)/ruff format --check vm_tui tests
-	$(BIN)/ruff check vm_tui tests
-	$(BIN)/mypy vm_tui
+	$(BIN)/ruff format --check vm_tui tests bench
+	$(BIN)/ruff check vm_tui tests bench
+	$(BIN)/mypy vm_tui bench
 
 format: $(STAMP) ## Format and fix what ruff can
-	$(BIN)/ruff format vm_tui tests
-	$(BIN)/ruff check --fix vm_tui tests
+	$(BIN)/ruff format vm_tui tests bench
+	$(BIN)/ruff check --fix vm_tui tests bench
 
 bench: system-deps $(STAMP) ## Print the performance figures
 	$(BIN)/python -m bench
