@@ -39,7 +39,8 @@ def _header(command: str, seconds: float) -> str:
     )
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return (
-        f"Produced by `{command}` on {when} ({machine}); the run took {seconds:.0f} s.\n"
+        f"Produced by `{command}`{' (`make bench`)' if command == 'python -m bench' else ''} "
+        f"on {when} ({machine}); the run took {seconds:.0f} s.\n"
         "Ratios compare against a baseline measured in the same run; "
         "MISSED marks a target not met."
     )
@@ -50,14 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         if args.soak:
-            command = f"python -m bench --soak --soak-polls {args.soak_polls}"
+            command = (
+                f"python -m bench --soak --soak-polls {args.soak_polls} "
+                f"--soak-count {args.soak_count}"
+            )
             rows: list[Row] = run_soak(args.soak_count, args.soak_polls)
             out = HERE / "last-soak.md"
         else:
+            defaults = (args.reps, args.polls) == (5, 1000)
             command = (
-                "make bench"
-                if (args.reps, args.polls) == (5, 1000)
-                else (f"python -m bench --reps {args.reps} --polls {args.polls}")
+                "python -m bench"
+                if defaults
+                else f"python -m bench --reps {args.reps} --polls {args.polls}"
             )
             rows = run_suite(args.reps, args.polls)
             out = HERE / "last-results.md"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.procs import child_env, progress, run_job
+from bench.procs import child_env, fresh_dirs, progress, run_job
 from bench.report import Row
 from bench.stats import median, ms, ratio, times
 
@@ -16,11 +16,11 @@ ORDER = ("bare_cursor", "cursor", "cursor", "bare_cursor")
 
 def measure(reps: int) -> list[Row]:
     presses = max(60, 20 * reps)
-    env = child_env({"TEXTUAL_FPS": "1000"})  # see bench/keys.py
     runs: dict[str, dict[str, list[float]]] = {}
     for n, job in enumerate(ORDER, 1):
         progress(f"cursor: {job} run {n}/{len(ORDER)}, {presses} key presses")
         args: dict[str, Any] = {"count": COUNT, "presses": presses}
+        env = child_env({"TEXTUAL_FPS": "1000", **fresh_dirs()})  # see bench/keys.py
         _, result = run_job(job, args, timeout=300, env=env)
         merged = runs.setdefault(job, {})
         for key in ("cursor_frame", "complete_frame", "loop_cpu"):

@@ -6,15 +6,20 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.widgets._toast import Toast
+
 from bench.memory import os_threads, peak_rss_mb, rss_mb
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
-from vm_tui.config import Settings
+from vm_tui.config import Settings, state_dir
+from vm_tui.inbox.cache import InboxCache
+from vm_tui.inbox.outbox import Outbox
 from vm_tui.ui.app import VoicemailApp
 
 __all__ = [
     "SIZE",
     "build_app",
+    "expire_toasts",
     "loaded",
     "os_threads",
     "peak_rss_mb",
@@ -24,7 +29,9 @@ __all__ = [
     "wait_until",
 ]
 
-SIZE = (120, 40)  # a common terminal; every job uses the same one
+# A common terminal; every job uses the same one. Jobs pass notifications=True to run_test,
+# which hides toasts by default: the real app shows them, and they cost frames.
+SIZE = (120, 40)
 # Polls happen only when a job asks (action_refresh), never on the app's own timer.
 NO_TIMED_POLLS = Settings(poll_interval=3600)
 
@@ -32,12 +39,17 @@ NO_TIMED_POLLS = Settings(poll_interval=3600)
 def build_app(
     base_url: str, api_key: str, *, player: Player | None = None, prefetch: bool = True
 ) -> VoicemailApp:
+    """The app as ``vm_tui.ui.launch`` builds it (outbox and inbox cache on disk, in the fresh
+    XDG dirs the parent gives each child), but with the job's player and no timed polls."""
+    folder = state_dir()
     return VoicemailApp(
         client=PhoneIncClient(api_key, base_url),
         downloader=RecordingDownloader(),
         player=player,
         settings=NO_TIMED_POLLS,
         prefetch=prefetch,
+        outbox=Outbox(folder / "outbox.json"),
+        cache=InboxCache(folder / "inbox-cache.json"),
     )
 
 
@@ -51,6 +63,17 @@ async def wait_until(predicate: Callable[[], object], timeout: float, what: str)
 
 async def loaded(app: VoicemailApp, timeout: float = 60) -> None:
     await wait_until(lambda: app.polls_completed >= 1, timeout, "the first poll")
+
+
+def expire_toasts(app: VoicemailApp) -> None:
+    """Polls come every 15 s in real use, long after a toast's timeout; jobs poll many times a
+    second, so they expire the toasts themselves rather than let hundreds pile up.
+
+    Through the toast's own timeout handler: App.clear_notifications() leaves each toast's
+    ToastHolder mounted (Textual 8.2.8), which would be a leak of the benchmark's making.
+    """
+    for toast in app.screen.query(Toast):
+        toast._expire()
 
 
 async def poll(app: VoicemailApp, *, settle: float = 0.05, timeout: float = 60) -> None:

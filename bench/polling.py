@@ -14,22 +14,33 @@ RSS_TARGET = 150.0
 def measure(reps: int) -> tuple[list[Row], list[Row], float]:
     """(stall rows, widget-work rows, RSS in MB after the polls)."""
     progress(f"polls of {COUNT:,}: stalls and widget work")
-    _, r = run_job("polls", {"count": COUNT, "polls": 2 * reps, "work_rounds": 3}, timeout=300)
-    stall_rows = []
-    for kind, label in (("unchanged", "nothing changed"), ("one_new", "one new voicemail")):
+    _, r = run_job("polls", {"count": COUNT, "polls": 3 * reps, "work_rounds": 3}, timeout=300)
+    stall_rows: list[Row] = []
+    for kind, label in (
+        ("unchanged", "nothing changed"),
+        ("one_new", "one new voicemail"),
+        ("cache_due", "one new, inbox cache written"),
+    ):
         stalls = r["stalls"][kind]
+        if not stalls:
+            continue
         value = median(stalls)
+        note = (
+            f"median over {len(stalls)} polls of each poll's longest stall "
+            f"(worst {ms(max(stalls))}), seen by a task that sleeps 1 ms in a loop"
+        )
+        if not stall_rows:
+            note += (
+                f"; its noise when idle: {ms(r['idle_stall'])}; first load of the inbox "
+                f"(not a target): {ms(r['first_load_stall'])}"
+            )
         stall_rows.append(
             Row(
                 f"longest event-loop stall during a poll of {COUNT:,} ({label})",
                 ms(value),
                 target="< 50 ms",
                 met=value < STALL_TARGET,
-                note=(
-                    f"median over {len(stalls)} polls of each poll's longest stall "
-                    f"(worst {ms(max(stalls))}); a 1 ms probe task, idle noise "
-                    f"{ms(r['idle_stall'])}; first load of the inbox: {ms(r['first_load_stall'])}"
-                ),
+                note=note,
             )
         )
     rows_unchanged, rows_new = r["rows"]["unchanged"], r["rows"]["one_new"]
@@ -44,14 +55,19 @@ def measure(reps: int) -> tuple[list[Row], list[Row], float]:
         ),
         Row(
             "widget work for one new voicemail",
-            f"{max(rows_new)} row rendered, {max(frames_new)} frames",
+            f"{max(rows_new)} row{'' if max(rows_new) == 1 else 's'} rendered, "
+            f"{max(frames_new)} frames",
             target="one row",
             met=max(rows_new) == 1,
             note=(
-                f"worst of {len(rows_new)} polls; the new row goes on top and the "
-                f"{r['visible_rows']} visible lines shift down, so the list region is recomposed, "
-                "but every other line comes from the line cache keyed by voicemail id; "
-                "the other frames are the status bar's counts"
+                f"worst of {len(rows_new)} polls after a warm-up one, which rendered "
+                f"{r['first_new_rows']} rows (on_resize empties the line cache, and the list's "
+                "first Resize is handled after the first paint). The list renders only the new "
+                "row: the "
+                f"{r['visible_rows']} visible lines shift down, the others come from its line "
+                "cache keyed by voicemail id. The frames are full-screen recompositions: the "
+                "list's virtual size changes (a Textual layout, so every widget on screen is "
+                "re-rendered from its caches) and the toast announcing the voicemail"
             ),
         ),
     ]
@@ -71,7 +87,7 @@ def rss_row(rss: float, at_paint: dict[str, float] | None) -> Row:
         "< 150 MB",
         rss < RSS_TARGET,
         note=(
-            "VmRSS of the app process after a dozen polls"
+            "VmRSS of the app process after the polls above"
             + (f"; at first paint {mb(at_paint['app'])}" if at_paint else "")
         ),
     )

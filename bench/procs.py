@@ -44,6 +44,13 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def fresh_dirs() -> dict[str, str]:
+    """XDG dirs of their own (for one child): no inbox cache or outbox left by an earlier run."""
+    root = tempfile.mkdtemp(prefix="run-", dir=_scratch_home())
+    names = ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+    return {name: os.path.join(root, name.lower()) for name in names}
+
+
 def job_command(job: str, args: dict[str, Any]) -> list[str]:
     return [PYTHON, "-m", "bench.child", job, json.dumps(args)]
 
@@ -61,7 +68,7 @@ def run_job(
     proc = subprocess.Popen(
         command,
         cwd=REPO,
-        env=env or child_env(),
+        env=env or child_env(fresh_dirs()),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -81,8 +88,9 @@ def parse_result(job: str, code: int, out: str, err: str) -> dict[str, Any]:
         if line.startswith(RESULT_PREFIX):
             result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX) :])
             return result
-    tail = (err.strip().splitlines() or ["(no stderr)"])[-1]
-    raise ChildFailed(f"{job} exited {code} without a result: {tail}")
+    lines = err.strip().splitlines() or ["(no stderr)"]
+    progress(f"{job} failed; the end of its stderr:\n" + "\n".join(lines[-40:]))
+    raise ChildFailed(f"{job} exited {code} without a result: {lines[-1]}")
 
 
 def wall_time(command: list[str], *, env: dict[str, str], timeout: float = 60) -> float:

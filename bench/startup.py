@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.demo_control import RemoteDemo
-from bench.procs import progress, run_job
+from bench.procs import child_env, fresh_dirs, progress, run_job
 from bench.report import Row
 from bench.stats import median, ms, ratio, spread, times
 
@@ -25,7 +25,14 @@ def measure(reps: int) -> tuple[list[Row], dict[str, float]]:
                 order = JOBS if rep % 2 == 0 else JOBS[::-1]
                 for job in order:
                     args: dict[str, Any] = {"base_url": demo.base_url, "api_key": demo.api_key}
-                    started, result = run_job(job, args, timeout=120)
+                    env = child_env(
+                        {
+                            "PHONE_INC_BASE_URL": demo.base_url,
+                            "PHONE_INC_API_KEY": demo.api_key,
+                            **fresh_dirs(),
+                        }
+                    )
+                    started, result = run_job(job, args, timeout=120, env=env)
                     if rep:
                         seconds.setdefault((count, job), []).append(result["painted_at"] - started)
                         rss.setdefault((count, job), []).append(result["rss_mb"])

@@ -20,7 +20,7 @@ async def _measure(demo: RemoteDemo, presses: int) -> dict[str, Any]:
     app = build_app(demo.base_url, demo.api_key, player=player)
     meter = FrameMeter(app)
     try:
-        async with app.run_test(size=SIZE):
+        async with app.run_test(size=SIZE, notifications=True):
             await loaded(app)
             await asyncio.sleep(1.0)  # the prefetch of the first row is over
             vm_list = app.query_one(VoicemailList)

@@ -1,52 +1,54 @@
-"""Subject of the start-up figure: the real app, built as ``vm_tui.ui.launch`` builds it.
+"""Subject of the start-up figure: the real `vm-tui` entry point, headless.
 
-The child notes ``time.time()`` at the first frame that shows inbox rows (after the first poll
-was applied) and exits; the parent subtracts the moment it spawned the process.
+``vm_tui.cli.main`` runs as a user's ``vm-tui`` does (click, settings, launch: client, player,
+outbox, cache), except that ``VoicemailApp.run`` is wrapped to run headless with the frame
+meter. The child notes ``time.time()`` at the first frame that shows inbox rows after the first
+poll was applied, and exits; the parent subtracts the moment it spawned the process.
+The parent sets PHONE_INC_BASE_URL / PHONE_INC_API_KEY and fresh, empty XDG dirs (no cache).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
-from bench.harness import SIZE, rss_mb
+from bench.memory import rss_mb
 from bench.painting import FrameMeter
-from vm_tui.api import PhoneIncClient, RecordingDownloader
-from vm_tui.audio.alsa import silence_alsa_errors
-from vm_tui.audio.player import Player
-from vm_tui.config import load_settings
-from vm_tui.ui.app import VoicemailApp
-from vm_tui.ui.widgets.voicemail_list import VoicemailList
+
+SIZE = (120, 40)  # the same as bench.harness.SIZE
 
 
 def run(args: dict[str, Any]) -> dict[str, Any]:
-    settings = load_settings(base_url=args["base_url"], api_key=args["api_key"])
-    silence_alsa_errors()
-    player = Player()
-    assert settings.api_key is not None
-    app = VoicemailApp(
-        client=PhoneIncClient(settings.api_key, settings.base_url),
-        downloader=RecordingDownloader(),
-        player=player,
-        settings=settings,
-    )
-    meter = FrameMeter(app)
+    from vm_tui.cli import main
+    from vm_tui.ui.app import VoicemailApp
+    from vm_tui.ui.widgets.voicemail_list import VoicemailList
+
     result: dict[str, Any] = {}
+    original_run = VoicemailApp.run
 
-    def on_frame(_now: float) -> None:
-        if result or app.polls_completed < 1:
-            return
-        vm_list = app.query_one(VoicemailList)
-        if vm_list.rows_rendered == 0:
-            return
-        result.update(painted_at=time.time(), rss_mb=rss_mb(), rows=len(vm_list.ids))
-        app.exit()
+    def headless_run(app: VoicemailApp, *_args: Any, **_kwargs: Any) -> int | None:
+        meter = FrameMeter(app)
 
-    meter.listeners.append(on_frame)
+        def on_frame(_now: float) -> None:
+            if result or app.polls_completed < 1:
+                return
+            vm_list = app.query_one(VoicemailList)
+            if vm_list.rows_rendered == 0:
+                return
+            result.update(painted_at=time.time(), rss_mb=rss_mb(), rows=len(vm_list.ids))
+            app.exit()
+
+        meter.listeners.append(on_frame)
+        return original_run(app, headless=True, size=SIZE)
+
+    setattr(VoicemailApp, "run", headless_run)  # noqa: B010 (a patch for this process only)
+    sys.argv = ["vm-tui"]
     try:
-        app.run(headless=True, size=SIZE)
-    finally:
-        player.close()
+        main()
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise RuntimeError(f"vm-tui exited {done.code}") from None
     if not result:
         raise RuntimeError("the app exited before painting the inbox")
     return result

@@ -25,7 +25,7 @@ async def one_play(demo: RemoteDemo, vm_id: str, *, prefetch: bool) -> dict[str,
     player = Player(backend=backend)
     app = build_app(demo.base_url, demo.api_key, player=player, prefetch=prefetch)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await loaded(app)
             app.query_one(VoicemailList).select(vm_id)
             await asyncio.sleep(SELECTED_FOR)
