@@ -42,16 +42,25 @@ class RecordingDownloader:
     ) -> None:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
-        self._http = httpx.AsyncClient(
-            headers={"User-Agent": f"vm-tui/{__version__}", "Accept": "audio/*"},
-            timeout=timeout or httpx.Timeout(30.0, connect=5.0),
-            follow_redirects=False,
-            transport=transport,
-            trust_env=False,
-        )
+        self._timeout = timeout or httpx.Timeout(30.0, connect=5.0)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None  # made on first use: start-up is faster
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                headers={"User-Agent": f"vm-tui/{__version__}", "Accept": "audio/*"},
+                timeout=self._timeout,
+                follow_redirects=False,
+                transport=self._transport,
+                trust_env=False,
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def fetch(self, url: str, on_progress: Progress | None = None) -> bytes:
         """Download ``url`` into memory, following at most ``max_redirects`` checked hops."""

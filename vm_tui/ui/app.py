@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -30,7 +31,6 @@ from textual.worker import Worker
 from vm_tui.api import (
     NO_RETRY,
     ApiError,
-    Inbox,
     NotFoundError,
     PhoneIncClient,
     RecordingDownloader,
@@ -287,7 +287,10 @@ class VoicemailApp(App[int]):
         was_loaded = self.state.loaded  # from an earlier poll or the cache: announce what is new
         diff = self.state.apply_poll(inbox, token)
         self._apply_diff(diff, announce=was_loaded)
-        if not diff.empty:
+        if first:
+            # Not before the first paint: the user is waiting for the inbox, not the cache.
+            self.set_timer(2.0, lambda: self._save_cache(at_most_every=30.0))
+        elif not diff.empty:
             self._save_cache(at_most_every=30.0)
         self._report_skipped(inbox.skipped)
         self._last_success = self.now()
@@ -341,6 +344,9 @@ class VoicemailApp(App[int]):
         self._skipped_reported = reasons
 
     def _show_loaded(self) -> None:
+        # Everything alive now (Textual's widgets, the inbox) lives for the whole session: keep
+        # it out of the garbage collector's full passes, which otherwise stall the loop.
+        self.call_after_refresh(gc.freeze)
         empty = self.query_one("#empty", Static)
         empty.update("No voicemail. New ones appear here as they arrive.")
         self.screen.set_class(len(self.state) == 0, "-empty")
@@ -355,20 +361,22 @@ class VoicemailApp(App[int]):
         self.connection = ConnectionStatus(Link.CONNECTING, stale=True)
 
     def _save_cache(self, *, at_most_every: float = 0.0) -> None:
-        """Write the cache in a thread (10,000 voicemails take ~150 ms to serialise)."""
+        """Write the cache off the loop (10,000 voicemails take ~150 ms to serialise)."""
         if self.cache is None or not self.state.loaded:
             return
         now = self.monotonic()
         if now - self._cache_saved_at < at_most_every:
             return
         self._cache_saved_at = now
-        self._write_cache(self.cache, self.state.server_inbox())
+        self._write_cache()
 
-    @work(thread=True, group="cache", exit_on_error=False)
-    def _write_cache(self, cache: InboxCache, inbox: Inbox) -> None:
-        # The inbox is an immutable snapshot: safe to serialise off the loop.
-        with contextlib.suppress(OSError):  # best effort: the next save tries again
-            cache.save(inbox)
+    @work(group="cache", exit_on_error=False)
+    async def _write_cache(self) -> None:
+        # No arguments: a finished worker stays reachable for a while, and must not keep a
+        # whole inbox alive. The snapshot is immutable, so a thread may serialise it.
+        if self.cache is not None:
+            with contextlib.suppress(OSError):  # best effort: the next save tries again
+                await asyncio.to_thread(self.cache.save, self.state.server_inbox())
 
     def watch_connection(self, status: ConnectionStatus) -> None:
         if self._widgets_ready and self.client is not None:

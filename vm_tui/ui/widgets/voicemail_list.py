@@ -221,7 +221,7 @@ class VoicemailList(ScrollView, can_focus=True):
     # -- rendering ----------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._line_cache.clear()
+        # The line cache is keyed by width too: nothing to throw away here.
         self.virtual_size = Size(0, len(self._ids))
 
     def on_focus(self) -> None:
