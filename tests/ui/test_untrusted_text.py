@@ -24,6 +24,14 @@ TRANSCRIPTION = (
 LINE = Line(id="line-x", name="[link=https://evil.test]Sales[/link]", number="+1", formatted="+1")
 
 
+def toast_texts(app: object) -> list[str]:
+    from textual.app import App
+    from textual.widgets._toast import Toast
+
+    assert isinstance(app, App)
+    return [str(toast.render()) for toast in app.screen.query(Toast)]
+
+
 def assert_no_controls(text: str) -> None:
     for bad in ("\x1b", "\x07", "\x00", "\x9b", "\u202e"):
         assert bad not in text, f"{bad!r} reached the screen"
@@ -40,6 +48,8 @@ async def test_hostile_strings_render_literally_everywhere(
         # The new-voicemail toast shows the caller and line literally.
         shown = await wait_for_notice(pilot, CALLER)
         assert "[link=https://evil.test]Sales[/link]" in shown
+        # And the toast widget renders it as text (notify(markup=True) would eat the brackets).
+        await wait_until(pilot, lambda: any(CALLER in t for t in toast_texts(app)), what="toast")
         app.query_one(VoicemailList).select(hostile["id"])
         await pilot.pause()
         text = screen_text(app)
