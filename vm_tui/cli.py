@@ -322,6 +322,9 @@ def cli(
 
 @reports_errors
 def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> None:
+    from vm_tui.tls import preload
+
+    preload()  # OpenSSL reads the CA bundle in a thread while the UI is imported
     from vm_tui.config import load_settings
     from vm_tui.ui.launch import launch
 

@@ -49,7 +49,7 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
 
     def on_frame(_now: float) -> None:
         if app.shown and not result:
-            result.update(painted_at=time.time(), rss_mb=rss_mb())
+            result.update(painted_at=time.time(), rss_mb=rss_mb(), cpu=time.process_time())
             app.exit()
 
     meter.listeners.append(on_frame)

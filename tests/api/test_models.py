@@ -65,6 +65,12 @@ def test_nulls_and_unknown_fields() -> None:
         ({"id": ""}, "id"),
         ({"transcription": ["a"]}, "transcription"),
         ({"listened_at": 5}, "listened_at"),
+        ({"listened_at": ""}, "listened_at"),
+        ({"recording_url": 7}, "recording_url"),
+        ({"main_number_id": 7}, "main_number_id"),
+        ({"main_number_name": 7}, "main_number_name"),
+        ({"main_number": 7}, "main_number"),
+        ({"main_number_formatted": False}, "main_number_formatted"),
     ],
 )
 def test_bad_field_is_named(change: dict[str, object], field: str) -> None:
@@ -121,3 +127,39 @@ def test_recording_url_is_not_part_of_equality() -> None:
     a = parse_voicemail(LIST_ITEM)
     b = parse_voicemail(dict(LIST_ITEM, recording_url="https://app.phone.inc/other"))
     assert a == b
+
+
+def test_any_mapping_parses_like_a_dict() -> None:
+    """Dicts take a fast path of plain type checks; other mappings the general one: same result."""
+    from types import MappingProxyType
+
+    assert parse_voicemail(MappingProxyType(LIST_ITEM)) == parse_voicemail(LIST_ITEM)
+    assert parse_voicemail(MappingProxyType(retrieve_item())) == parse_voicemail(retrieve_item())
+
+
+class _Text(str):
+    """A str subclass: not the exact type the fast path expects."""
+
+
+def test_str_subclasses_are_still_strings() -> None:
+    item = {
+        key: _Text(value) if isinstance(value, str) else value for key, value in LIST_ITEM.items()
+    }
+    assert parse_voicemail(item) == parse_voicemail(LIST_ITEM)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-11T13:48:02Z", datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)),
+        ("2026-05-11T13:48:02+00:00", datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)),
+        ("2026-05-11T15:48:02+02:00", datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)),
+        ("2026-05-11T13:48:02", datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)),
+        (" 2026-05-11T13:48:02z ", datetime(2026, 5, 11, 13, 48, 2, tzinfo=UTC)),
+        ("2026-05-11T13:48:02.250Z", datetime(2026, 5, 11, 13, 48, 2, 250000, tzinfo=UTC)),
+    ],
+)
+def test_times_come_out_in_utc(text: str, expected: datetime) -> None:
+    parsed = parse_voicemail(dict(LIST_ITEM, created_at=text)).created_at
+    assert parsed == expected
+    assert parsed.utcoffset() is not None and parsed.utcoffset().total_seconds() == 0

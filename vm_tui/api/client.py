@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from vm_tui import __version__
+from vm_tui.tls import trust_store
 
 from .auth import ApiKeyAuth, origin_of
 from .errors import (
@@ -66,6 +67,8 @@ class PhoneIncClient:
             follow_redirects=False,
             transport=transport,
             trust_env=False,
+            # A given transport (tests) brings its own TLS; otherwise the shared trust store.
+            verify=True if transport is not None else trust_store(),
         )
 
     async def __aenter__(self) -> PhoneIncClient:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 
 from vm_tui import __version__
+from vm_tui.tls import trust_store
 
 from .errors import (
     ApiTimeoutError,
@@ -55,6 +56,8 @@ class RecordingDownloader:
                 follow_redirects=False,
                 transport=self._transport,
                 trust_env=False,
+                # A given transport (tests) brings its own TLS; otherwise the shared trust store.
+                verify=True if self._transport is not None else trust_store(),
             )
         return self._client
 

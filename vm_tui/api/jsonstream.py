@@ -44,12 +44,22 @@ def loads_object_streaming(text: str, array_key: str) -> Any:
 
 def _decode_array(text: str, index: int) -> tuple[list[Any], int]:
     items: list[Any] = []
+    append, decode, length = items.append, _DECODER.raw_decode, len(text)
     index = _skip(text, index)
     if text.startswith("]", index):
         return items, index + 1
     while True:
-        item, index = _DECODER.raw_decode(text, index)
-        items.append(item)
+        item, index = decode(text, index)
+        append(item)
+        # The common case, compact JSON: "," or "]" right after the element.
+        char = text[index] if index < length else ""
+        if char == ",":
+            index += 1
+            if index < length and text[index] in _WS:
+                index = _skip(text, index)
+            continue
+        if char == "]":
+            return items, index + 1
         index = _skip(text, index)
         if text.startswith("]", index):
             return items, index + 1
