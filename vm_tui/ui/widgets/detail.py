@@ -21,21 +21,25 @@ from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.text import caller_full, line_full
 from vm_tui.ui.widgets.player_bar import PlayerBar
 
+# Most transcriptions fit: then moving between voicemails keeps the pane's layout (see _update).
+TRANSCRIPTION_LINES = 8
+
 
 class DetailPane(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, show=False) for key, action in SEEK_BINDINGS
     ]
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; }
-    DetailPane #detail-caller { text-style: bold; margin-top: 1; }
-    DetailPane #detail-meta { margin-bottom: 1; color: $text-muted; }
-    DetailPane PlayerBar { margin-bottom: 1; }
-    DetailPane #detail-transcription { margin-bottom: 1; }
+    DEFAULT_CSS = f"""
+    DetailPane {{ padding: 0 1; }}
+    DetailPane #detail-caller {{ text-style: bold; margin-top: 1; }}
+    DetailPane #detail-meta {{ margin-bottom: 1; color: $text-muted; }}
+    DetailPane PlayerBar {{ margin-bottom: 1; }}
+    DetailPane #detail-transcription {{ margin-bottom: 1; min-height: {TRANSCRIPTION_LINES}; }}
     """
 
-    voicemail: reactive[Voicemail | None] = reactive(None, always_update=True)
-    duration: reactive[float | None] = reactive(None)
+    # No repaint of their own: _show() updates the children, which repaint themselves.
+    voicemail: reactive[Voicemail | None] = reactive(None, always_update=True, repaint=False)
+    duration: reactive[float | None] = reactive(None, repaint=False)
 
     def __init__(
         self,
@@ -71,27 +75,47 @@ class DetailPane(VerticalScroll):
         meta = self.query_one("#detail-meta", Static)
         body = self.query_one("#detail-transcription", Static)
         if vm is None:
-            caller.update(Content("No voicemail selected"))
-            meta.update(Content(""))
-            body.update(Content(""))
+            _update(caller, Content("No voicemail selected"))
+            _update(meta, Content(""))
+            _update(body, Content(""), TRANSCRIPTION_LINES)
             return
-        caller.update(Content(caller_full(vm, self._names(vm.caller))))
+        _update(caller, Content(caller_full(vm, self._names(vm.caller))))
         now = self._now()
         listened = (
             f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"
         )
         recording = "ready" if vm.recording_ready else "still processing…"
         length = f" · {fmt_duration(self.duration)}" if self.duration else ""
-        meta.update(
+        _update(
+            meta,
             Content.assemble(
                 ("Line      ", "bold"), line_full(vm), "\n",
                 ("Received  ", "bold"), absolute(vm.created_at, now), "\n",
                 ("Status    ", "bold"), listened, "\n",
                 ("Recording ", "bold"), recording + length, "\n",
                 ("ID        ", "bold"), (one_line(vm.id, 80), "dim"),
-            )
+            ),
         )  # fmt: skip
         if vm.transcription is None:
-            body.update(Content.assemble(("Not transcribed yet.", "italic dim")))
+            _update(
+                body, Content.assemble(("Not transcribed yet.", "italic dim")), TRANSCRIPTION_LINES
+            )
         else:
-            body.update(Content(clean(vm.transcription)))
+            _update(body, Content(clean(vm.transcription)), TRANSCRIPTION_LINES)
+
+
+def _update(static: Static, content: Content, min_lines: int = 0) -> None:
+    """Static.update, with a layout of the screen only when the height changes.
+
+    Static.update lays out the whole screen every time (~2 ms, on every cursor move); most
+    moves keep each line's height (the caller, the five lines of details), and then a repaint
+    of the one widget is enough.
+    """
+    width, height = static.content_size
+    static.update(content, layout=False)
+    if not width:
+        static.refresh(layout=True)  # not laid out yet
+        return
+    needed = max(min_lines, static.get_content_height(static.size, static.size, width))
+    if needed != height:
+        static.refresh(layout=True)

@@ -142,7 +142,7 @@ class VoicemailList(ScrollView, can_focus=True):
             if vm_id is not None:
                 self._refresh_row(vm_id)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(voicemail_id))
+        self._post_highlighted()
 
     def _keep_cursor(self, old_index: int | None) -> None:
         if self.cursor_id in self._index:
@@ -153,7 +153,13 @@ class VoicemailList(ScrollView, can_focus=True):
             # The selected voicemail vanished: take the neighbour that now sits where it was.
             index = min(old_index or 0, len(self._ids) - 1)
             self.cursor_id = self._ids[index]
-        self.post_message(self.Highlighted(self.cursor_id))
+        self._post_highlighted()
+
+    def _post_highlighted(self) -> None:
+        """Straight to the app, which shows the detail: bubbling up through the containers
+        takes one queue hop each, and the screen paints the row in a frame of its own before
+        the message arrives. One frame then shows both."""
+        self.app.post_message(self.Highlighted(self.cursor_id))
 
     def _keep_viewport(self, old_top_id: str | None, old_cursor_index: int | None) -> None:
         """New rows at the top must not push the user's rows around on screen."""
