@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +42,14 @@ def test_round_trip_keeps_fields_and_recording_availability(tmp_path: Path) -> N
     assert b.listened and b.transcription is None
 
 
+def written(original: Inbox) -> dict[str, object]:
+    """to_cache_json with its voicemails iterator drained: what the file should hold."""
+    data = to_cache_json(original)
+    voicemails = data["voicemails"]
+    assert isinstance(voicemails, Iterator)  # encoded one by one, never all held at once
+    return {**data, "voicemails": list(voicemails)}
+
+
 def test_cache_holds_no_url_even_when_the_voicemail_had_one(tmp_path: Path) -> None:
     signed = "https://storage.example/rails/active_storage/blobs/redirect/abc--1--sig/vm.mp3"
     original = inbox(replace(vm("a"), recording_url=signed))
@@ -48,7 +57,8 @@ def test_cache_holds_no_url_even_when_the_voicemail_had_one(tmp_path: Path) -> N
     InboxCache(path).save(original)
     text = path.read_text()
     assert "https://" not in text and "storage.example" not in text
-    assert "recording_url" not in json.dumps(to_cache_json(original))
+    assert "recording_url" not in text
+    assert json.loads(text) == written(original)
 
 
 async def test_cache_of_a_real_inbox_has_no_url_or_key(
@@ -105,7 +115,7 @@ def test_wrong_version_or_shape_is_none(tmp_path: Path) -> None:
 
 
 def test_one_bad_cached_item_does_not_lose_the_others(tmp_path: Path) -> None:
-    good = to_cache_json(inbox(vm("a"), vm("b")))
+    good = written(inbox(vm("a"), vm("b")))
     items = good["voicemails"]
     assert isinstance(items, list)
     items.insert(1, {"id": "broken", "recording_ready": True})

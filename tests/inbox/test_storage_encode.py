@@ -23,3 +23,17 @@ def test_round_trips_and_stays_ascii(data: Any) -> None:
     text = "".join(_encode(data))
     assert text.isascii()
     assert json.loads(text) == data
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.dictionaries(st.text(), st.lists(VALUES, max_size=6)))
+def test_iterators_are_written_as_lists(data: dict[str, list[Any]]) -> None:
+    lazy = {key: iter(value) for key, value in data.items()}
+    assert json.loads("".join(_encode(lazy))) == data
+
+
+def test_a_list_is_encoded_one_element_per_piece() -> None:
+    """Never the whole list as one string: its size is the writer's peak memory."""
+    pieces = list(_encode({"voicemails": iter([{"id": n} for n in range(1000)])}))
+    assert max(len(piece) for piece in pieces) < 20
+    assert len(pieces) > 1000

@@ -46,10 +46,12 @@ class InboxCache:
 
 
 def to_cache_json(inbox: Inbox) -> dict[str, object]:
+    """What the cache file holds. The voicemails come as an iterator: the writer encodes them
+    one at a time, never holding 10,000 dicts at once."""
     return {
         "version": _VERSION,
         "unlistened_count": inbox.unlistened_count,
-        "voicemails": [vm.to_json() for vm in inbox.voicemails],
+        "voicemails": (vm.to_json() for vm in inbox.voicemails),
     }
 
 
