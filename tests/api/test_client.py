@@ -233,3 +233,17 @@ async def test_validation_error_from_the_server(demo_server: DemoServer) -> None
     error = error_for(response)
     assert isinstance(error, ValidationError)
     assert error.errors == {"listened": ["must be a boolean"]}
+
+
+async def test_a_big_inbox_parses_the_same_either_way() -> None:
+    """Above 64 KB the list is parsed in a thread, element by element (incremental) or in one
+    call (first load): both must give the same inbox, and the same skipped items."""
+    with DemoServer(count=400, new_every=None, fill_in_after=None) as server:
+        server.inject(Fault.malformed_item())
+        async with PhoneIncClient(server.api_key, server.base_url) as client:
+            one_call = await client.list_voicemails(incremental=False)
+            server.inject(Fault.malformed_item())
+            piecewise = await client.list_voicemails(incremental=True)
+    assert len(one_call.voicemails) == 399
+    assert one_call == piecewise
+    assert len(one_call.skipped) == 1

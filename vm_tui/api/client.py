@@ -90,11 +90,17 @@ class PhoneIncClient:
 
     # -- the four calls ---------------------------------------------------------------------
 
-    async def list_voicemails(self, *, retry: RetryPolicy | None = None) -> Inbox:
+    async def list_voicemails(
+        self, *, retry: RetryPolicy | None = None, incremental: bool = True
+    ) -> Inbox:
+        """The inbox. A big answer is parsed in a thread, and by default decoded element by
+        element so that thread lets the event loop run between elements. ``incremental=False``
+        decodes it in one call instead (a third faster, but the loop waits for it): for a first
+        load, when there is nothing on screen yet to keep moving."""
         response = await self._request("GET", "/voicemails", retry=retry)
         content = response.content
         if len(content) > _PARSE_IN_THREAD_BYTES:
-            return await asyncio.to_thread(_parse_inbox_response, response, content)
+            return await asyncio.to_thread(_parse_inbox_response, response, content, incremental)
         return _parse_inbox_response(response, content)
 
     async def get_voicemail(self, voicemail_id: str) -> Voicemail:
@@ -164,8 +170,10 @@ class PhoneIncClient:
         return self.base_url.netloc.decode("ascii", "replace")
 
 
-def _parse_inbox_response(response: httpx.Response, content: bytes) -> Inbox:
-    if len(content) <= _PARSE_IN_THREAD_BYTES:
+def _parse_inbox_response(
+    response: httpx.Response, content: bytes, incremental: bool = True
+) -> Inbox:
+    if len(content) <= _PARSE_IN_THREAD_BYTES or not incremental:
         data: Any = decode_json(response, content)
     else:
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -28,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from vm_tui import gc_pause
 from vm_tui.api import (
     NO_RETRY,
     ApiError,
@@ -58,12 +58,8 @@ from vm_tui.inbox.filters import InboxFilter, lines_of
 from vm_tui.inbox.outbox import Operation, Outbox
 from vm_tui.inbox.sync import OutboxRunner
 from vm_tui.safe_text import one_line
-from vm_tui.saving import default_download_dir, recording_filename, save_in_folder
 from vm_tui.ui.keys import INBOX_KEYS
 from vm_tui.ui.messages import PlayerEventMessage
-from vm_tui.ui.screens.help import HelpScreen
-from vm_tui.ui.screens.no_key import NoKeyScreen
-from vm_tui.ui.screens.pickers import ALL_LINES, AskText, Confirm, LinePicker
 from vm_tui.ui.text import caller_label, line_label
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.key_bar import KeyBar
@@ -75,6 +71,7 @@ SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 _AUDIO_CACHE_SIZE = 8
 _PREFETCH_DELAY = 0.3
 _NARROW_WIDTH = 100
+_START_AT_MOST = 20.0  # seconds
 
 
 def local_now() -> datetime:
@@ -163,6 +160,7 @@ class VoicemailApp(App[int]):
         self._skipped_reported: frozenset[str] = frozenset()
         self._last_success: datetime | None = None
         self._widgets_ready = False  # widgets composed and mounted
+        self._started = False  # the first inbox is on screen, or will not come soon
         self.filter = InboxFilter()
         self.contacts = contacts
         self._remember_theme = remember_theme
@@ -186,7 +184,10 @@ class VoicemailApp(App[int]):
         self._widgets_ready = True
         self._apply_configured_theme()
         if self.client is None:
+            from vm_tui.ui.screens.no_key import NoKeyScreen
+
             self.push_screen(NoKeyScreen())
+            self._start_over()
             return
         if self.player is not None:
             self.player.set_listener(self._post_player_event)
@@ -204,11 +205,19 @@ class VoicemailApp(App[int]):
         self._update_pending()
         self._run_outbox()
         self._poll_forever()
+        self.set_timer(_START_AT_MOST, self._start_over)  # whatever the first poll is doing
         self.set_interval(60, self._refresh_times)
         self.set_interval(0.2, self._refresh_player_view)
         self._set_terminal_title(0)
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)
+
+    def _start_over(self) -> None:
+        """Once: the garbage collector, paused for the start (vm_tui.gc_pause), runs again,
+        with everything built so far frozen out of its passes."""
+        if not self._started:
+            self._started = True
+            gc_pause.resume_and_freeze()
 
     def _apply_configured_theme(self) -> None:
         wanted = self.settings.theme
@@ -286,7 +295,8 @@ class VoicemailApp(App[int]):
         if not self.state.loaded:
             self.connection = replace(self.connection, link=Link.CONNECTING)
         try:
-            inbox = await self.client.list_voicemails(retry=NO_RETRY)
+            # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
+            inbox = await self.client.list_voicemails(retry=NO_RETRY, incremental=self.state.loaded)
         except ApiError as error:
             return self._poll_failed(error, backoff)
         backoff.reset()
@@ -308,6 +318,7 @@ class VoicemailApp(App[int]):
         return jittered(self.settings.poll_interval)
 
     def _poll_failed(self, error: ApiError, backoff: Backoff) -> float | None:
+        self._start_over()  # no inbox to wait for
         message = one_line(str(error), 120)
         if stops_polling(error):
             self.connection = ConnectionStatus(Link.KEY_REJECTED, message, stale=self.state.loaded)
@@ -353,7 +364,7 @@ class VoicemailApp(App[int]):
     def _show_loaded(self) -> None:
         # Everything alive now (Textual's widgets, the inbox) lives for the whole session: keep
         # it out of the garbage collector's full passes, which otherwise stall the loop.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._start_over)
         empty = self.query_one("#empty", Static)
         empty.update("No voicemail. New ones appear here as they arrive.")
         self._show_empty(len(self.state) == 0)
@@ -476,7 +487,9 @@ class VoicemailApp(App[int]):
             driver.flush()
 
     def _refresh_times(self) -> None:
-        self.query_one(VoicemailList).refresh_times()
+        # query, not query_one: a timer may fire while the app shuts down, widgets gone.
+        for vm_list in self.query(VoicemailList):
+            vm_list.refresh_times()
 
     # -- finding things -----------------------------------------------------------------------
 
@@ -491,6 +504,8 @@ class VoicemailApp(App[int]):
         return caller_label(vm, self.contact_name(vm.caller))
 
     def action_add_contact(self) -> None:
+        from vm_tui.ui.screens.pickers import AskText  # screens load when first opened
+
         vm = self._selected()
         if vm is None:
             return
@@ -571,6 +586,8 @@ class VoicemailApp(App[int]):
         self.set_filter(replace(self.filter, unlistened_only=not self.filter.unlistened_only))
 
     def action_pick_line(self) -> None:
+        from vm_tui.ui.screens.pickers import ALL_LINES, LinePicker
+
         def chosen(line: str | None) -> None:
             if line is not None:
                 self.set_filter(replace(self.filter, line=None if line == ALL_LINES else line))
@@ -598,6 +615,8 @@ class VoicemailApp(App[int]):
         self.notify("No more unlistened voicemail that way.", timeout=2)
 
     def action_mark_all_listened(self) -> None:
+        from vm_tui.ui.screens.pickers import Confirm
+
         targets = [
             vm_id
             for vm_id in self.query_one(VoicemailList).ids
@@ -739,6 +758,8 @@ class VoicemailApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
+        from vm_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -873,7 +894,9 @@ class VoicemailApp(App[int]):
     def _show_player(self, view: PlayerView) -> None:
         self._player_view = view
         if self._widgets_ready:
-            self.query_one(PlayerBar).view = view
+            # query, not query_one: the 0.2 s refresh may fire while the app shuts down.
+            for bar in self.query(PlayerBar):
+                bar.view = view
 
     def _refresh_player_view(self) -> None:
         player = self.player
@@ -967,6 +990,8 @@ class VoicemailApp(App[int]):
 
     @work(group="save", exit_on_error=False)
     async def _save_worker(self, vm_id: str) -> None:
+        from vm_tui.saving import default_download_dir, recording_filename, save_in_folder
+
         recording = self._recordings.get(vm_id)
         if recording is None:
             recording = await self._load(vm_id, show_progress=False)

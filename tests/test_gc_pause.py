@@ -1,0 +1,47 @@
+"""The collector paused for the start, then the start-up heap frozen."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from vm_tui import gc_pause
+
+
+@pytest.fixture(autouse=True)
+def collector_back_on() -> Iterator[None]:
+    yield
+    gc_pause._paused = False
+    gc.enable()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+def test_start_up_garbage_is_freed_not_frozen() -> None:
+    gc_pause.pause()
+    assert not gc.isenabled()
+    garbage = weakref.ref(_Node())
+    assert garbage() is not None  # nothing collects it while paused
+    gc_pause.resume_and_freeze()
+    assert gc.isenabled()
+    assert garbage() is None  # collected before the freeze (else it would live forever)
+    survivor = _Node()
+    gc.collect()
+    assert gc.get_freeze_count() > 0 and survivor.me is survivor
+
+
+def test_resume_without_a_pause_freezes_and_leaves_the_collector_on() -> None:
+    gc_pause.resume_and_freeze()
+    assert gc.isenabled()
+
+
+def test_a_collector_someone_else_turned_off_stays_theirs() -> None:
+    gc.disable()
+    gc_pause.pause()
+    assert not gc_pause._paused  # not ours to turn back on with a collect
