@@ -57,3 +57,21 @@ async def test_timers_firing_during_shutdown_find_no_widgets_and_do_not_crash(
         app._show_player(PlayerView(state="ended", position=1.0, duration=1.0))
         app._refresh_times()
         await pilot.pause()
+
+
+async def test_a_highlight_arriving_after_the_panes_are_gone_is_ignored(
+    make_app: MakeApp,
+) -> None:
+    """The list posts Highlighted straight to the app: during shutdown it can arrive after the
+    detail pane was removed (seen at the end of the soak)."""
+    from vm_tui.ui.widgets.detail import DetailPane
+    from vm_tui.ui.widgets.voicemail_list import VoicemailList
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        vm_list = app.query_one(VoicemailList)
+        await app.query_one(DetailPane).remove()
+        vm_list.select(vm_list.ids[1])
+        await pilot.pause()
+        assert app.return_code is None  # still running, no exception

@@ -646,8 +646,13 @@ class VoicemailApp(App[int]):
 
     @on(VoicemailList.Highlighted)
     def _on_highlighted(self, message: VoicemailList.Highlighted) -> None:
+        # The list posts this straight to the app (one frame shows the row and its detail), so
+        # it can arrive while the app shuts down, after the panes are gone: then it is moot.
+        panes = self.query(DetailPane)
+        if not panes:
+            return
+        detail = panes.first()
         self._shown_id = message.voicemail_id
-        detail = self.query_one(DetailPane)
         # Duration first without a repaint of its own: one detail update per cursor move.
         detail.set_reactive(DetailPane.duration, self.durations.get(message.voicemail_id or ""))
         detail.voicemail = self.state.get(message.voicemail_id) if message.voicemail_id else None
