@@ -14,6 +14,7 @@ from vm_tui.audio.player import Player
 from vm_tui.config import Settings, state_dir
 from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.outbox import Outbox
+from vm_tui.memory import return_big_buffers_to_the_os
 from vm_tui.ui.app import VoicemailApp
 
 __all__ = [
@@ -39,8 +40,10 @@ NO_TIMED_POLLS = Settings(poll_interval=3600)
 def build_app(
     base_url: str, api_key: str, *, player: Player | None = None, prefetch: bool = True
 ) -> VoicemailApp:
-    """The app as ``vm_tui.ui.launch`` builds it (outbox and inbox cache on disk, in the fresh
-    XDG dirs the parent gives each child), but with the job's player and no timed polls."""
+    """The app as ``vm-tui`` builds it (outbox and inbox cache on disk, in the fresh XDG dirs
+    the parent gives each child, and glibc's mmap threshold fixed as ``cli.run_tui`` does), but
+    with the job's player and no timed polls."""
+    return_big_buffers_to_the_os()
     folder = state_dir()
     return VoicemailApp(
         client=PhoneIncClient(api_key, base_url),

@@ -323,9 +323,11 @@ def cli(
 @reports_errors
 def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> None:
     from vm_tui import gc_pause
+    from vm_tui.memory import return_big_buffers_to_the_os
     from vm_tui.tls import preload
 
     gc_pause.pause()  # until the first inbox is on screen (see vm_tui.gc_pause)
+    return_big_buffers_to_the_os()  # an all-day process: see vm_tui.memory
     preload()  # OpenSSL reads the CA bundle in a thread while the UI is imported
     from vm_tui.config import load_settings
     from vm_tui.ui.launch import launch
