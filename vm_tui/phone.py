@@ -20,3 +20,9 @@ def format_number(number: str) -> str:
     if not phonenumbers.is_possible_number(parsed):
         return text
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def warm_up() -> None:
+    """Import the formatter now (~15 ms), not in the middle of the first inbox's frame: the app
+    calls this right after its first frame, while the first poll is still on the network."""
+    import phonenumbers  # noqa: F401

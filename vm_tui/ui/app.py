@@ -57,6 +57,7 @@ from vm_tui.inbox.connection import stops_polling
 from vm_tui.inbox.filters import InboxFilter, lines_of
 from vm_tui.inbox.outbox import Operation, Outbox
 from vm_tui.inbox.sync import OutboxRunner
+from vm_tui.phone import warm_up as warm_up_number_formatting
 from vm_tui.safe_text import one_line
 from vm_tui.ui.keys import INBOX_KEYS
 from vm_tui.ui.messages import PlayerEventMessage
@@ -205,6 +206,7 @@ class VoicemailApp(App[int]):
         self._update_pending()
         self._run_outbox()
         self._poll_forever()
+        self.call_after_refresh(warm_up_number_formatting)
         self.set_timer(_START_AT_MOST, self._start_over)  # whatever the first poll is doing
         self.set_interval(60, self._refresh_times)
         self.set_interval(0.2, self._refresh_player_view)
