@@ -44,4 +44,5 @@ def test_resume_without_a_pause_freezes_and_leaves_the_collector_on() -> None:
 def test_a_collector_someone_else_turned_off_stays_theirs() -> None:
     gc.disable()
     gc_pause.pause()
-    assert not gc_pause._paused  # not ours to turn back on with a collect
+    gc_pause.resume_and_freeze()
+    assert not gc.isenabled()

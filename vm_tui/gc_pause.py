@@ -22,10 +22,12 @@ def pause() -> None:
 
 
 def resume_and_freeze() -> None:
-    """Idempotent; also right when nothing was paused (the heap is frozen either way)."""
+    """Idempotent; also right when nothing was paused (the heap is frozen either way). A
+    collector someone else turned off stays off."""
     global _paused
     if _paused:
         gc.collect()
-        _paused = False
     gc.freeze()
-    gc.enable()
+    if _paused:
+        _paused = False
+        gc.enable()

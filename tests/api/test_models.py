@@ -163,3 +163,12 @@ def test_times_come_out_in_utc(text: str, expected: datetime) -> None:
     parsed = parse_voicemail(dict(LIST_ITEM, created_at=text)).created_at
     assert parsed == expected
     assert parsed.utcoffset() is not None and parsed.utcoffset().total_seconds() == 0
+
+
+def test_the_first_bad_field_is_the_one_named() -> None:
+    """In the order of the fields: from, created_at, listened_at, then the others."""
+    item = dict(LIST_ITEM, created_at="bad", transcription=5, listened_at=7)
+    with pytest.raises(ProtocolError, match="'created_at'"):
+        parse_voicemail(item)
+    with pytest.raises(ProtocolError, match="'listened_at'"):
+        parse_voicemail(dict(item, created_at="2026-05-11T13:48:02Z"))

@@ -83,7 +83,11 @@ def parse_voicemail(data: object) -> Voicemail:
         vm_id = _required_str(data, "id")
     if type(caller) is not str or not caller:
         caller = _required_str(data, "from")
+    # In the order of the checks before the fast path: the first bad field is the one named.
+    created_at = _required_time(data, "created_at")
     listened_at = get("listened_at")
+    if listened_at is not None:
+        listened_at = _optional_time(data, "listened_at")
     transcription, recording_url = get("transcription"), get("recording_url")
     line_id, line_name = get("main_number_id"), get("main_number_name")
     if transcription is not None and type(transcription) is not str:
@@ -97,8 +101,8 @@ def parse_voicemail(data: object) -> Voicemail:
     return Voicemail(
         vm_id,
         caller,
-        _required_time(data, "created_at"),
-        None if listened_at is None else _optional_time(data, "listened_at"),
+        created_at,
+        listened_at,
         transcription,
         recording_url,
         line_id,

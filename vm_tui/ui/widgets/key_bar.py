@@ -89,7 +89,7 @@ class KeyBar(Widget):
             binding, enabled = palette
             label_width = len(self.app.get_key_display(binding)) + len(binding.description) + 3
             gap = self.size.width - text.cell_len - label_width
-            if gap > 0:
+            if gap >= 0:
                 text.append(" " * gap)
                 add(binding, enabled)
         self._spans = spans
