@@ -25,7 +25,12 @@ HERE = Path(__file__).resolve().parent
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--reps", type=int, default=5, help="repetitions per figure (median)")
+    parser.add_argument(
+        "--reps",
+        type=int,
+        default=5,
+        help="repetitions per figure (median; the start-up figures take twice as many)",
+    )
     parser.add_argument("--polls", type=int, default=1000, help="polls for the RSS growth figure")
     parser.add_argument("--soak", action="store_true", help="run only the long soak")
     parser.add_argument("--soak-polls", type=int, default=1000)
