@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+
 from tests.ui.conftest import MakeApp, loaded, screen_text, wait_until
 from vm_tui.demo import DemoServer
 from vm_tui.ui.keys import INBOX_KEYS
@@ -56,3 +61,47 @@ async def test_it_repaints_when_the_bindings_change(make_app: MakeApp) -> None:
         await pilot.press("escape")
         await wait_until(pilot, lambda: "Search" in bottom_line(app), what="Search back")
         assert "Quit" in bottom_line(app)
+
+
+class _TwoKeys(App[None]):
+    """A minimal app: "a" is enabled, "b" is shown but disabled (check_action returns None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "press('a')", "Alpha"),
+        Binding("b", "press('b')", "Beta"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+        self.bells = 0
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if parameters == ("b",) else True
+
+    def action_press(self, key: str) -> None:
+        self.pressed.append(key)
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+async def test_a_disabled_key_is_dim_and_a_click_on_it_only_rings() -> None:
+    app = _TwoKeys()
+    async with app.run_test(size=(60, 3)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        line = bar.render()
+        beta = line.plain.index("Beta")
+        alpha = line.plain.index("Alpha")
+        styles = {span.start: span.style for span in line.spans}
+        assert any(getattr(s, "dim", False) for at, s in styles.items() if at >= beta - 4)
+        assert not any(getattr(s, "dim", False) for at, s in styles.items() if at < beta - 4)
+        await pilot.click(KeyBar, offset=(beta, 0))
+        await pilot.click(KeyBar, offset=(alpha, 0))
+        await pilot.pause()
+        assert app.pressed == ["a"]
+        assert app.bells == 1
