@@ -1,4 +1,8 @@
-"""Audio fixtures: real mp3s made on the spot with espeak-ng + ffmpeg (no skips)."""
+"""Audio fixtures: the committed demo recordings (real speech) and tones made with ffmpeg.
+
+Nothing here synthesizes speech: a fresh machine has ffmpeg (``make`` installs it) but no
+text-to-speech engine, so the speech is the recording the demo server plays for Dana.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.audio.audio_helpers import REPO_ROOT
 from vm_tui.audio import Pcm, decode
 
-SPEECH = "Hi, this is Dana from Acme. Please call me back about the invoice. Thanks."
+# "Hi, this is Dana from Acme. Give me a call back about the invoice ..." (manifest.json).
+SPEECH_MP3 = REPO_ROOT / "assets" / "recordings" / "dana_acme.mp3"
 
 
 def _run(cmd: list[str]) -> None:
@@ -22,12 +28,22 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def speech_mp3(media_dir: Path) -> Path:
-    """About 3-4 s of real speech, mono 22.05 kHz, as a voicemail would arrive."""
-    wav, mp3 = media_dir / "speech.wav", media_dir / "speech.mp3"
-    _run(["espeak-ng", "-s", "190", "-w", str(wav), SPEECH])
-    _run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)])
-    return mp3
+def speech_mp3() -> Path:
+    """About 7 s of real speech, mono 22.05 kHz 32 kb/s, as a voicemail would arrive."""
+    return SPEECH_MP3
+
+
+@pytest.fixture(scope="session")
+def speech_wav(media_dir: Path, speech_mp3: Path) -> Path:
+    """The same speech as a 16-bit PCM wav, at its own rate and channel count (22.05 kHz mono)."""
+    wav = media_dir / "speech.wav"
+    _run(
+        [
+            *("ffmpeg", "-loglevel", "error", "-y", "-i", str(speech_mp3)),
+            *("-c:a", "pcm_s16le", "-ar", "22050", "-ac", "1", str(wav)),
+        ]
+    )
+    return wav
 
 
 @pytest.fixture(scope="session")
