@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import random
+import signal
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader, RetryPolicy
 from vm_tui.demo import DemoServer
+
+
+def _reset_ignored_sigint() -> None:
+    """Started with SIGINT ignored (``nohup make test &``, some CI runners), handle it again.
+
+    An ignored signal stays ignored across exec, so every child a test starts (``vm-tui play``,
+    the demo server) would shrug off the Ctrl-C the test sends it. A *handled* signal is reset
+    to its default at exec: with Python's own handler here, every child starts as it would from
+    a terminal, and this process behaves as a normal run does.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_reset_ignored_sigint()
 
 
 @pytest.fixture
