@@ -2,33 +2,39 @@
 # Both install what is missing first (system packages, .venv, the project) and are quick after.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# What the helper scripts need to know: the interpreter and the virtualenv made from it.
+ENV    := PYTHON='$(PYTHON)' VENV='$(VENV)'
 
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check lint format bench system-deps clean
+.PHONY: help demo test check lint format bench system-deps venv install clean
 
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-system-deps: ## Install ffmpeg and the ALSA headers if missing (apt-get)
-	@./scripts/system-deps.sh
+system-deps: ## Install the system packages that are missing (apt-get): venv, headers, gcc, ffmpeg...
+	@$(ENV) ./scripts/system-deps.sh
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+venv: system-deps ## Make sure .venv exists with a working pip (a half-made one is rebuilt)
+	@$(ENV) ./scripts/venv.sh
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	@./scripts/system-deps.sh
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+# Order-only on venv: a rebuilt .venv has no stamp, a healthy one is not reinstalled for nothing.
+$(STAMP): pyproject.toml | venv
+	@$(BIN)/python -m pip install -q --upgrade pip && $(BIN)/python -m pip install -q -e '.[dev]' || \
+	  { rm -f $(VENV)/.venv-ok; \
+	    echo "make: installing vm-tui into $(VENV) failed (see pip's error above); fix that (network? package index?) and run make again" >&2; \
+	    exit 1; }
 	@touch $@
 
-demo: system-deps $(STAMP) ## Open the inbox against the embedded demo server
+install: $(STAMP) ## Make .venv and install the project into it (editable, with the dev tools)
+
+demo: $(STAMP) ## Open the inbox against the embedded demo server
 	$(BIN)/vm-tui --demo
 
-test: system-deps $(STAMP) check ## Run ruff, mypy and the test suite
+test: $(STAMP) check ## Run ruff, mypy and the test suite
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP) ## ruff (format + lint) and mypy
@@ -40,7 +46,7 @@ format: $(STAMP) ## Format and fix what ruff can
 	$(BIN)/ruff format vm_tui tests bench
 	$(BIN)/ruff check --fix vm_tui tests bench
 
-bench: system-deps $(STAMP) ## Print the performance figures
+bench: $(STAMP) ## Print the performance figures
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and caches
