@@ -10,7 +10,7 @@ ENV    := PYTHON='$(PYTHON)' VENV='$(VENV)'
 
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check lint format bench system-deps venv install clean
+.PHONY: help demo test check lint format bench system-deps venv install test-pythons clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ demo: $(STAMP) ## Open the inbox against the embedded demo server
 test: $(STAMP) check ## Run ruff, mypy and the test suite
 	$(BIN)/python -m pytest -q
 
+test-pythons: ## Run the suite under each Python 3.11, 3.12, 3.13 found here (.venv-3.X each)
+	@./scripts/test-pythons.sh
+
 check: $(STAMP) ## ruff (format + lint) and mypy
 	$(BIN)/ruff format --check vm_tui tests bench
 	$(BIN)/ruff check vm_tui tests bench
@@ -49,5 +52,5 @@ format: $(STAMP) ## Format and fix what ruff can
 bench: $(STAMP) ## Print the performance figures
 	$(BIN)/python -m bench
 
-clean: ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the virtualenvs and caches
+	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache
