@@ -17,8 +17,9 @@ from vm_tui.api import (
     ValidationError,
 )
 from vm_tui.api.auth import ApiKeyAuth, key_format_warning, mask_key, origin_of
+from vm_tui.api.download import RecordingDownloader
 from vm_tui.api.responses import decode_json, error_for, retry_after_seconds
-from vm_tui.api.urls import check_id, normalise_base_url
+from vm_tui.api.urls import check_id, is_loopback, normalise_base_url
 
 KEY = "phk_DemoVmTuiKeyNotSecret2345678"
 
@@ -49,6 +50,48 @@ def test_unsafe_base_urls_are_refused(url: str) -> None:
 )
 def test_https_or_loopback_base_urls(url: str) -> None:
     assert not str(normalise_base_url(url)).endswith("/")
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "::ffff:127.0.0.1", "localhost", "LocalHost"],
+)
+def test_literal_loopback(host: str) -> None:
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "api.localhost",  # a name: a resolver, a hosts file or a proxy may send it anywhere
+        "localhost.localdomain",
+        "localhost.",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "0.0.0.0",  # noqa: S104 - a host name checked, nothing bound
+        "::",
+        "::ffff:10.0.0.1",
+        "10.0.0.1",
+        "app.phone.inc",
+    ],
+)
+def test_names_that_only_look_local_are_not_loopback(host: str) -> None:
+    assert not is_loopback(host)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://api.localhost:8000/api/v1", "http://localhost.localdomain/api/v1"]
+)
+def test_plain_http_to_a_localhost_like_name_is_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match="https"):
+        normalise_base_url(url)
+
+
+async def test_the_downloader_refuses_plain_http_to_a_localhost_like_name() -> None:
+    downloader = RecordingDownloader()
+    with pytest.raises(Exception, match="must use https"):
+        await downloader.fetch("http://storage.localhost/blobs/a.mp3")
+    await downloader.aclose()
 
 
 def test_key_format_warning() -> None:

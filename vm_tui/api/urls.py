@@ -15,14 +15,19 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 
 
 def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
-        ".localhost"
-    ):
+    """Literal loopback only: 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and the name
+    ``localhost``. Not ``anything.localhost`` nor ``localhost.localdomain``: those are names a
+    resolver (or a hosts file, or a proxy) could send anywhere."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
 
 
 def check_transport_url(url: httpx.URL, what: str) -> None:
