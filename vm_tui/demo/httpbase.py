@@ -6,6 +6,7 @@ import contextlib
 import json
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,12 +50,21 @@ class TrackedHTTPServer(ThreadingHTTPServer):
 
     Keep-alive handler threads block reading the next request; shutting their sockets down
     is the only way to end them promptly.
+
+    ``tls``: serve https with this server-side context. The handshake runs in the connection's
+    own thread, so a client that never completes it holds up nobody else.
     """
 
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self._tls = tls
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
@@ -85,6 +95,8 @@ class TrackedHTTPServer(ThreadingHTTPServer):
 
     def _serve_one(self, request: socket.socket, client_address: Any) -> None:
         try:
+            if self._tls is not None:
+                request = self._start_tls(request)
             self.finish_request(request, client_address)
         except Exception:  # noqa: S110 - a client hanging up mid-request is routine here
             pass
@@ -93,6 +105,22 @@ class TrackedHTTPServer(ThreadingHTTPServer):
             with self._lock:
                 self._conns.discard(request)
                 self._workers.discard(threading.current_thread())
+
+    def _start_tls(self, raw: socket.socket) -> socket.socket:
+        assert self._tls is not None
+        raw.settimeout(10.0)  # a client that never finishes the handshake
+        wrapped = self._tls.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+        with self._lock:  # wrapping took the descriptor over: track the TLS socket instead
+            self._conns.discard(raw)
+            self._conns.add(wrapped)
+        try:
+            wrapped.do_handshake()
+        except BaseException:
+            with self._lock:
+                self._conns.discard(wrapped)
+            wrapped.close()
+            raise
+        return wrapped
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet: the default prints a traceback to stderr."""

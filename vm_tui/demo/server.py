@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from datetime import UTC, datetime
@@ -40,7 +41,16 @@ class DemoServer:
         port: int = 0,
         storage_port: int = 0,
         start_time: datetime | None = None,
+        tls: ssl.SSLContext | None = None,
+        public_host: str | None = None,
+        storage_host: str | None = None,
     ) -> None:
+        """``tls``: serve both origins over https with this server-side context.
+        ``public_host`` / ``storage_host``: the names the API and storage origins go by in URLs
+        (base URL, recording links, the redirect to storage), e.g. ``api.phone.test``; both
+        still listen on ``host``. Default: ``host``; storage defaults to ``public_host``.
+        With names that do not resolve, something else must get the clients there (a proxy).
+        """
         if count is not None and count < 0:
             raise ValueError("count must be >= 0")
         if new_every is not None and new_every <= 0:
@@ -56,6 +66,9 @@ class DemoServer:
         self.fill_in_after = fill_in_after
         self.url_ttl = url_ttl
         self.host = host
+        self.tls = tls
+        self.public_host = public_host or host
+        self.storage_host = storage_host or self.public_host
         self._ports = (port, storage_port)
         self._start_time = start_time
         self._options = Options(api_key, latency, error_rate, rate_limit_every)
@@ -91,16 +104,23 @@ class DemoServer:
                 storage_requests=self.storage_requests,
             )
             try:
-                api = TrackedHTTPServer((self.host, self._ports[0]), ApiHandler.bound(ctx))
+                api = TrackedHTTPServer(
+                    (self.host, self._ports[0]), ApiHandler.bound(ctx), self.tls
+                )
                 self._servers.append(api)
-                storage = TrackedHTTPServer((self.host, self._ports[1]), StorageHandler.bound(ctx))
+                storage = TrackedHTTPServer(
+                    (self.host, self._ports[1]), StorageHandler.bound(ctx), self.tls
+                )
                 self._servers.append(storage)
             except OSError:
                 self._close_servers()
                 self._servers.clear()
                 raise
-            signer.origin = f"http://{self.host}:{api.server_port}"
-            signer.storage_origin = f"http://{self.host}:{storage.server_port}"
+            scheme = "https" if self.tls is not None else "http"
+            signer.origin = f"{scheme}://{_url_host(self.public_host)}:{api.server_port}"
+            signer.storage_origin = (
+                f"{scheme}://{_url_host(self.storage_host)}:{storage.server_port}"
+            )
             self._ctx = ctx
             pending = [
                 vm.id for vm in store.all() if vm.pending_recording or vm.pending_transcription
@@ -181,7 +201,7 @@ class DemoServer:
 
     @property
     def origin(self) -> str:
-        """``http://127.0.0.1:PORT``"""
+        """``http://127.0.0.1:PORT`` (``https://PUBLIC_HOST:PORT`` with ``tls`` and a name)"""
         return self._context().signer.origin
 
     @property
@@ -272,6 +292,10 @@ class DemoServer:
     def clear_requests(self) -> None:
         self.requests.clear()
         self.storage_requests.clear()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _find_line(value: object) -> Line:
