@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -12,18 +13,23 @@ from typing import Any
 import httpx
 
 from vm_tui import __version__
-from vm_tui.tls import trust_store
 
 from .auth import ApiKeyAuth, origin_of
 from .errors import (
     ApiError,
-    ApiTimeoutError,
-    NetworkError,
+    ConfigError,
     NotFoundError,
     ProtocolError,
 )
 from .jsonstream import loads_object_streaming
 from .models import Inbox, Voicemail, parse_inbox, parse_voicemail
+from .network import (
+    NetworkConfig,
+    default_config,
+    describe_transport_error,
+    httpx_proxy,
+    trusts_nothing,
+)
 from .responses import decode_json, error_for
 from .retry import RetryPolicy
 from .urls import DEFAULT_BASE_URL, check_id, normalise_base_url
@@ -41,6 +47,10 @@ class PhoneIncClient:
 
     Idempotent calls are retried on network errors, 5xx and 429 (honouring ``Retry-After``).
     The key is sent as ``X-Api-Key`` to the API origin only; redirects are never followed here.
+
+    ``network``: proxies and extra CAs (default: read from ``os.environ`` now). The proxy is
+    chosen once, for the API origin. The base URL is https unless it is loopback, and loopback
+    is never proxied: through a proxy the key only ever travels inside the TLS tunnel.
     """
 
     def __init__(
@@ -54,21 +64,37 @@ class PhoneIncClient:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
+        network: NetworkConfig | None = None,
     ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._clock = clock
+        auth = ApiKeyAuth(api_key, origin_of(self.base_url))
+        if transport is not None:
+            # A given transport (tests) brings its own TLS and goes nowhere else.
+            self.proxy: str | None = None
+            context: ssl.SSLContext | bool = True
+        else:
+            config = default_config(network)
+            self.proxy = config.proxy_for(self.base_url)
+            if self.proxy is not None and self.base_url.scheme != "https":
+                # Unreachable (plain http is loopback only, never proxied); kept as a guard.
+                raise ConfigError("refusing to send the API key in clear text through a proxy")
+            # Plain http (loopback: the demo, tests) needs no trust store, nor its CA files.
+            context = config.ssl_context() if self.base_url.scheme == "https" else trusts_nothing()
         self._http = httpx.AsyncClient(
-            auth=ApiKeyAuth(api_key, origin_of(self.base_url)),
+            auth=auth,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=timeout,
             follow_redirects=False,
             transport=transport,
+            # Never from the environment: httpx would read .netrc too. Proxy and trust store
+            # are passed explicitly instead.
             trust_env=False,
-            # A given transport (tests) brings its own TLS; otherwise the shared trust store.
-            verify=True if transport is not None else trust_store(),
+            verify=context,
+            proxy=httpx_proxy(self.proxy, context) if isinstance(context, ssl.SSLContext) else None,
         )
 
     async def __aenter__(self) -> PhoneIncClient:
@@ -145,7 +171,10 @@ class PhoneIncClient:
             except ApiError as error:
                 delay = policy.delay_for(attempt, error, self._rng)
                 waited = self._clock() - started
-                if not policy.should_retry(attempt, error, waited, delay):
+                # An untrusted certificate or a proxy asking for credentials stays so.
+                if not getattr(error, "transient", True) or not policy.should_retry(
+                    attempt, error, waited, delay
+                ):
                     raise
                 await self._sleep(delay)
 
@@ -154,10 +183,8 @@ class PhoneIncClient:
     ) -> httpx.Response:
         try:
             response = await self._http.request(method, url, data=data)
-        except httpx.TimeoutException:
-            raise ApiTimeoutError(f"Phone.inc did not answer in time ({self._host()})") from None
         except httpx.TransportError as error:
-            raise NetworkError(f"cannot reach {self._host()}: {_describe(error)}") from None
+            raise describe_transport_error(error, self._host(), self.proxy) from None
         if response.is_redirect:
             raise ProtocolError(
                 f"unexpected redirect (HTTP {response.status_code}) from the API; not followed"
@@ -181,27 +208,3 @@ def _parse_inbox_response(
         except (ValueError, UnicodeDecodeError):
             data = decode_json(response, content)  # raises the usual "not JSON" error
     return parse_inbox(data)
-
-
-def _describe(error: httpx.TransportError) -> str:
-    text = str(error) or type(error).__name__
-    if isinstance(error, httpx.ConnectError):
-        if "refused" in text.lower() or _caused_by(error, ConnectionRefusedError):
-            return "connection refused"
-        if "name" in text.lower() and "resol" in text.lower():
-            return "host name not found"
-        return "connection failed"
-    if isinstance(error, httpx.RemoteProtocolError):
-        return "the connection closed before a complete answer"
-    return type(error).__name__
-
-
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = error
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

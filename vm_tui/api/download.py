@@ -7,20 +7,27 @@ redirects itself, checking every hop.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 
 import httpx
 
 from vm_tui import __version__
-from vm_tui.tls import trust_store
 
 from .errors import (
-    ApiTimeoutError,
+    CertificateError,
     ConfigError,
     DownloadError,
     DownloadTooLargeError,
     NetworkError,
     RecordingExpiredError,
+)
+from .network import (
+    NetworkConfig,
+    default_config,
+    describe_transport_error,
+    httpx_proxy,
+    trusts_nothing,
 )
 from .urls import check_transport_url
 
@@ -33,6 +40,10 @@ Progress = Callable[[int, int | None], None]
 
 
 class RecordingDownloader:
+    """``network``: proxies and extra CAs (default: read from ``os.environ`` when first used).
+    Each hop is routed on its own (the storage host may be in NO_PROXY while the API origin is
+    not): one pooled client per proxy decision."""
+
     def __init__(
         self,
         *,
@@ -40,37 +51,63 @@ class RecordingDownloader:
         max_redirects: int = MAX_REDIRECTS,
         timeout: httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        network: NetworkConfig | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self._timeout = timeout or httpx.Timeout(30.0, connect=5.0)
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None  # made on first use: start-up is faster
+        self._network = network
+        # Made on first use (start-up is faster): one per (https?, proxy) decision. Plain http
+        # hops (loopback only, never proxied) need no trust store.
+        self._clients: dict[tuple[bool, str | None], httpx.AsyncClient] = {}
 
     @property
     def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
+        """The direct https client (or the test transport's)."""
+        return self._client_for(True, None)
+
+    def _config(self) -> NetworkConfig:
+        if self._network is None:
+            self._network = default_config(None)
+        return self._network
+
+    def _route(self, url: httpx.URL) -> str | None:
+        return None if self._transport is not None else self._config().proxy_for(url)
+
+    def _client_for(self, tls: bool, proxy: str | None) -> httpx.AsyncClient:
+        client = self._clients.get((tls, proxy))
+        if client is None:
+            context: ssl.SSLContext | bool
+            if self._transport is not None:
+                context = True  # a given transport (tests) brings its own TLS
+            else:
+                context = self._config().ssl_context() if tls else trusts_nothing()
+            client = self._clients[(tls, proxy)] = httpx.AsyncClient(
                 headers={"User-Agent": f"vm-tui/{__version__}", "Accept": "audio/*"},
                 timeout=self._timeout,
                 follow_redirects=False,
                 transport=self._transport,
+                # Never from the environment (.netrc): proxy and trust store are explicit.
                 trust_env=False,
-                # A given transport (tests) brings its own TLS; otherwise the shared trust store.
-                verify=True if self._transport is not None else trust_store(),
+                verify=context,
+                proxy=httpx_proxy(proxy, context) if isinstance(context, ssl.SSLContext) else None,
             )
-        return self._client
+        return client
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
 
     async def fetch(self, url: str, on_progress: Progress | None = None) -> bytes:
         """Download ``url`` into memory, following at most ``max_redirects`` checked hops."""
         current = _parse(url)
         for _hop in range(self.max_redirects + 1):
+            proxy = self._route(current)
             try:
-                async with self._http.stream("GET", current) as response:
+                client = self._client_for(current.scheme == "https", proxy)
+                async with client.stream("GET", current) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         current = _parse(str(current.join(location)))
@@ -78,10 +115,8 @@ class RecordingDownloader:
                     _check_status(response)
                     _check_type(response)
                     return await self._read_capped(response, on_progress)
-            except httpx.TimeoutException:
-                raise ApiTimeoutError("the recording download timed out") from None
-            except httpx.TransportError:
-                raise NetworkError("the recording download failed (network error)") from None
+            except httpx.TransportError as error:
+                raise _download_error(error, current, proxy) from None
         raise DownloadError("too many redirects while downloading the recording")
 
     async def _read_capped(self, response: httpx.Response, on_progress: Progress | None) -> bytes:
@@ -102,6 +137,14 @@ class RecordingDownloader:
         if total is not None and received < total:
             raise DownloadError("the recording download was cut short")
         return b"".join(chunks)
+
+
+def _download_error(error: httpx.TransportError, url: httpx.URL, proxy: str | None) -> NetworkError:
+    """What went wrong, naming the host (never the signed URL)."""
+    found = describe_transport_error(error, url.netloc.decode("ascii", "replace"), proxy)
+    if not isinstance(found, CertificateError):  # that one reads the same everywhere
+        found.message = f"the recording download failed: {found.message}"
+    return found
 
 
 def _parse(url: str) -> httpx.URL:

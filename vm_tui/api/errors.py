@@ -70,11 +70,39 @@ class ServerError(HttpStatusError):
 
 
 class NetworkError(ApiError):
-    """No usable response: connection refused, reset, DNS, TLS."""
+    """No usable response: connection refused, reset, DNS, TLS, a proxy.
+
+    ``transient``: worth retrying within the same command. A certificate the trust store
+    rejects, or a proxy that wants credentials, will not fix itself in a second.
+    """
+
+    transient: bool = True
 
 
 class ApiTimeoutError(NetworkError):
-    """The server took too long."""
+    """The server (or the proxy) took too long."""
+
+
+class TlsError(NetworkError):
+    """The TLS handshake failed (not a certificate problem: a protocol or cipher mismatch)."""
+
+
+class CertificateError(TlsError):
+    """The server's certificate is not trusted, or not for this host name."""
+
+    transient = False
+
+
+class ProxyError(NetworkError):
+    """The proxy could not be reached, or refused to open a tunnel (an answer to CONNECT)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        # Not ``status``: that is the API's answer, and 403 from a proxy is not a 403 from
+        # Phone.inc (the CLI would call it "not allowed").
+        self.proxy_status = status
+        if status in (403, 407):
+            self.transient = False
 
 
 class ProtocolError(ApiError):
@@ -83,6 +111,10 @@ class ProtocolError(ApiError):
 
 class ConfigError(ApiError):
     """Bad client configuration (an unsafe base URL, an invalid id)."""
+
+
+class CaFileError(ConfigError):
+    """A CA file or folder to trust (SSL_CERT_FILE, SSL_CERT_DIR, ca_bundle) cannot be used."""
 
 
 class InvalidIdError(ConfigError):
