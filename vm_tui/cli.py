@@ -220,9 +220,11 @@ class AppContext:
 
 async def _with_client(settings: Settings, work: Callable[[PhoneIncClient], Awaitable[T]]) -> T:
     from vm_tui.api import PhoneIncClient
+    from vm_tui.config import network_config
 
     assert settings.api_key is not None
-    async with PhoneIncClient(settings.api_key, settings.base_url) as client:
+    network = network_config(settings)  # proxies and CAs: env, then the config file
+    async with PhoneIncClient(settings.api_key, settings.base_url, network=network) as client:
         return await work(client)
 
 
@@ -329,7 +331,7 @@ def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> 
     gc_pause.pause()  # until the first inbox is on screen (see vm_tui.gc_pause)
     return_big_buffers_to_the_os()  # an all-day process: see vm_tui.memory
     preload()  # OpenSSL reads the CA bundle in a thread while the UI is imported
-    from vm_tui.config import load_settings
+    from vm_tui.config import load_settings, network_config
     from vm_tui.ui.launch import launch
 
     settings = load_settings(
@@ -339,6 +341,8 @@ def run_tui(app_ctx: AppContext, *, demo: bool, poll_interval: float | None) -> 
         cache=app_ctx.cache,
         use_keyring=not demo,  # the demo brings its own key
     )
+    if settings.ca_bundle and not demo:
+        preload(network_config(settings).trust)  # another trust store: start it now too
     if settings.api_key:
         _SECRETS.add(settings.api_key)
         _KEY_SOURCE[:] = [settings.api_key_source]
@@ -589,9 +593,10 @@ def fetch_recording_for(
     """Retrieve (a freshly signed URL) then download with the key-less client; shared by
     ``download`` and ``play``."""
     from vm_tui.api import RecordingDownloader, fetch_recording
+    from vm_tui.config import network_config
 
     async def work(client: PhoneIncClient) -> tuple[Voicemail, bytes]:
-        downloader = RecordingDownloader()
+        downloader = RecordingDownloader(network=network_config(app_ctx.settings()))
         try:
             return await fetch_recording(client, downloader, voicemail_id, status.download_progress)
         finally:
@@ -967,7 +972,7 @@ def config_show_command(app_ctx: AppContext) -> None:
     from dataclasses import fields
 
     from vm_tui.api.auth import mask_key
-    from vm_tui.config import config_path, contacts_path
+    from vm_tui.config import config_path, contacts_path, mask_proxy
 
     settings = app_ctx.settings()
     click.echo(f"# {config_path()}")
@@ -977,6 +982,8 @@ def config_show_command(app_ctx: AppContext) -> None:
             value = mask_key(value) if value else None
         elif item.name == "contacts_file":
             value = str(contacts_path(settings))
+        elif item.name == "proxy" and value:
+            value = mask_proxy(value)
         if value is None:
             click.echo(f"# {item.name}: not set")
         else:

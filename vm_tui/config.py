@@ -16,11 +16,14 @@ import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_config_path, user_state_path
 
 from vm_tui.api.urls import DEFAULT_BASE_URL
+
+if TYPE_CHECKING:
+    from vm_tui.api.network import NetworkConfig
 
 APP_NAME = "vm-tui"
 ENV_API_KEY = "PHONE_INC_API_KEY"
@@ -47,12 +50,20 @@ class Settings:
     notify_command: tuple[str, ...] | None = None  # argv, run without a shell on new voicemail
     theme: str | None = None  # a Textual theme name
     contacts_file: str | None = None  # None: user config dir / "contacts.toml"
+    # Used when no proxy variable (HTTPS_PROXY, ALL_PROXY...) is set; may hold credentials.
+    proxy: str | None = field(default=None, repr=False)
+    ca_bundle: str | None = None  # a PEM file trusted on top of the OS store (absolute path)
 
     def __repr__(self) -> str:  # the dataclass repr would print the key
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "api_key"
+            f"{f.name}={self._shown(f.name)!r}" for f in fields(self) if f.name != "api_key"
         )
         return f"Settings({shown})"
+
+    def _shown(self, name: str) -> object:
+        if name == "proxy" and self.proxy:
+            return mask_proxy(self.proxy)
+        return getattr(self, name)
 
 
 _NUMBER = (int, float)
@@ -69,6 +80,8 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "auto_advance": bool,
     "default_speed": _NUMBER,
     "cache": bool,
+    "proxy": str,
+    "ca_bundle": str,
 }
 
 _TYPE_NAMES: dict[type | tuple[type, ...], str] = {
@@ -125,6 +138,15 @@ DEFAULT_CONFIG = """\
 
 # Keep the last inbox on disk so the app opens instantly, even offline (flag: --no-cache).
 # cache = true
+
+# A proxy for people who cannot set HTTPS_PROXY: used only when no proxy variable is set
+# (HTTPS_PROXY, ALL_PROXY, either case); NO_PROXY still applies. Credentials in it
+# (http://user:password@host:port) go to the proxy only; then this file must be private.
+# proxy = "http://proxy.example.com:3128"
+
+# A CA certificate (PEM) to trust on top of the system store and certifi, e.g. your company's
+# TLS-inspecting proxy's. A relative path is relative to this file. (env: SSL_CERT_FILE works too)
+# ca_bundle = "~/company-ca.pem"
 """
 
 
@@ -167,8 +189,14 @@ def load_file(path: Path) -> dict[str, Any]:
     for key, value in data.items():
         _check_value(path, key, value)
     if "api_key" in data:
-        _check_private(path)
+        _check_private(path, "an API key")
+    elif "proxy" in data and _has_password(data["proxy"]):
+        _check_private(path, "a proxy password")
     return data
+
+
+def _has_password(proxy: str) -> bool:
+    return mask_proxy(proxy) != proxy
 
 
 def _check_value(path: Path, key: str, value: object) -> None:
@@ -188,8 +216,29 @@ def _check_value(path: Path, key: str, value: object) -> None:
         raise ConfigFileError(f"{path}: '{key}' has the wrong type (it must be {wanted})")
     if key == "notify_command":
         _check_command(path, value)  # type: ignore[arg-type]
-    elif key in ("theme", "base_url", "api_key") and not str(value).strip():
+    elif key in ("theme", "base_url", "api_key", "ca_bundle") and not str(value).strip():
         raise ConfigFileError(f"{path}: '{key}' must not be empty")
+    elif key == "proxy":
+        _check_proxy(path, str(value))
+
+
+def _check_proxy(path: Path, value: str) -> None:
+    from vm_tui.api.errors import ConfigError
+    from vm_tui.api.network import check_proxy_url
+
+    try:
+        check_proxy_url(value, "'proxy'")
+    except ConfigError as error:
+        raise ConfigFileError(
+            f'{path}: {error} (e.g. proxy = "http://proxy.example.com:3128")'
+        ) from None
+
+
+def mask_proxy(proxy: str) -> str:
+    """The proxy URL with its password replaced by ``***`` (for `config show` and reprs)."""
+    from vm_tui.api.network import mask_proxy_url
+
+    return mask_proxy_url(proxy)
 
 
 def _check_command(path: Path, value: list[object]) -> None:
@@ -203,13 +252,13 @@ def _check_command(path: Path, value: list[object]) -> None:
         raise ConfigFileError(f"{path}: 'notify_command' needs a program name first")
 
 
-def _check_private(path: Path) -> None:
+def _check_private(path: Path, what: str) -> None:
     if os.name != "posix":
         return
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigFileError(
-            f"{path} holds an API key but is readable by others "
+            f"{path} holds {what} but is readable by others "
             f"(mode {stat.S_IMODE(mode):03o}); fix it with: chmod 600 {path}"
         )
 
@@ -221,13 +270,26 @@ def _settings_from_file(file: dict[str, Any], path: Path) -> dict[str, Any]:
     for key in ("poll_interval", "default_speed"):
         if key in values:
             values[key] = float(values[key])
-    if "contacts_file" in values:
-        # A relative path is relative to the config file, not to wherever vm-tui is started.
-        contacts = Path(values["contacts_file"]).expanduser()
-        if not contacts.is_absolute():
-            contacts = path.parent / contacts
-        values["contacts_file"] = str(contacts)
+    for key in ("contacts_file", "ca_bundle"):
+        if key in values:
+            # A relative path is relative to the config file, not to wherever vm-tui is started.
+            named = Path(values[key]).expanduser()
+            if not named.is_absolute():
+                named = path.parent / named
+            values[key] = str(named)
+    if "proxy" in values:
+        values["proxy"] = values["proxy"].strip()
     return values
+
+
+def network_config(settings: Settings, environ: dict[str, str] | None = None) -> NetworkConfig:
+    """Proxies and CAs for the clients: the environment's variables (``os.environ`` by
+    default), then the config file's ``proxy`` and ``ca_bundle``."""
+    from vm_tui.api.network import NetworkConfig
+
+    return NetworkConfig.from_environment(
+        environ, proxy=settings.proxy, ca_bundle=settings.ca_bundle
+    )
 
 
 # -- merging -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import contextlib
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.api.auth import key_format_warning
-from vm_tui.config import Settings, contacts_path, remember_theme, state_dir
+from vm_tui.config import Settings, contacts_path, network_config, remember_theme, state_dir
 from vm_tui.contacts import Contacts, ContactsError
 from vm_tui.inbox.cache import InboxCache
 from vm_tui.inbox.outbox import Outbox
@@ -26,7 +26,10 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
 
             server = stack.enter_context(DemoServer())
             base_url, api_key = server.base_url, server.api_key
-        client = PhoneIncClient(api_key, base_url) if api_key else None
+        # Proxies and CAs from the environment, then the config file (the demo is loopback:
+        # never proxied).
+        network = network_config(settings)
+        client = PhoneIncClient(api_key, base_url, network=network) if api_key else None
         player = Player()
         stack.callback(player.close)
         warnings = [w for w in [key_format_warning(api_key) if api_key and not demo else None] if w]
@@ -37,7 +40,7 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
         cache = InboxCache(folder / "inbox-cache.json") if settings.cache and not demo else None
         app = VoicemailApp(
             client=client,
-            downloader=RecordingDownloader(),
+            downloader=RecordingDownloader(network=network),
             player=player,
             settings=settings,
             startup_warnings=warnings,
