@@ -48,19 +48,32 @@ class StatusBar(Widget):
             self.refresh()
 
     def render(self) -> Content:
+        # Too wide for one line: trailing parenthesised details go first, the last one first (a
+        # hint such as "a TLS-inspecting proxy? ..." that the empty inbox and the CLI say in
+        # full), so what happened, and "(stale)", stay in view rather than being cut mid-word.
+        message = self.status.message or ""
+        content = self._assemble(message)
+        while content.cell_length > self.size.width and " (" in message:
+            if not message.endswith((")", "…")):  # "…": cut short inside the parentheses
+                break
+            message = message.rpartition(" (")[0]
+            content = self._assemble(message)
+        return content
+
+    def _assemble(self, message: str) -> Content:
         parts: list[tuple[str, str] | str] = [(" ☎ vm-tui ", "bold")]
         if self.unread:
             parts += [" ", (f" {self.unread} new ", "bold reverse $accent")]
         else:
             parts += [" ", ("no new voicemail", "dim")]
-        parts += ["  ", self._link_text()]
+        parts += ["  ", self._link_text(message)]
         if self.pending:
             parts += ["  ", (f"⟳ {self.pending} pending", "$warning")]
         if self.filter_label:
             parts += ["  ", (self.filter_label, "italic")]
         return Content.assemble(*parts)
 
-    def _link_text(self) -> tuple[str, str]:
+    def _link_text(self, message: str) -> tuple[str, str]:
         status = self.status
         stale = " (stale)" if status.stale else ""
         if status.link is Link.LIVE:
@@ -74,5 +87,5 @@ class StatusBar(Widget):
         wait = ""
         if status.retry_at is not None:
             wait = f", retrying in {max(0, round(status.retry_at - self._monotonic()))} s"
-        reason = f": {status.message}" if status.message else ""
+        reason = f": {message}" if message else ""
         return (f"✖ offline{wait}{reason}{stale}", "$error")
