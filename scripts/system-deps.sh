@@ -34,7 +34,7 @@ import sysconfig
 try:
     import ensurepip
 
-    ensurepip.version()  # finds the bundled pip wheel: what `python -m venv` installs
+    ensurepip.version()  # finds the bundled pip wheel, which python -m venv installs
     venv = 1
 except Exception:
     venv = 0
@@ -65,9 +65,13 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v git >/dev/null 2>&1 || missing+=(git)
 
 if [ "$(uname -s)" = "Darwin" ]; then
-  [ ${#missing[@]} -eq 0 ] && [ ${#py_missing[@]} -eq 0 ] && exit 0
   # simpleaudio uses CoreAudio on macOS: no ALSA headers; the compiler is Xcode's.
-  fail "vm-tui needs ffmpeg and a Python with venv and headers (python.org's or Homebrew's); install them with: brew install ffmpeg python@3.12 && xcode-select --install, then run make PYTHON=python3.12"
+  if [ ${#py_missing[@]} -gt 0 ]; then
+    fail "$PYTHON has no venv or no headers; install a complete Python (brew install ffmpeg python@3.12; xcode-select --install for the compiler) and run make PYTHON=python3.12"
+  fi
+  [ ${#missing[@]} -eq 0 ] && exit 0
+  list=$(printf '%s\n' "${missing[@]}" | awk '!seen[$0]++' | paste -sd' ' -)  # bash 3.2 here
+  fail "vm-tui needs $list; install with: brew install $list (and xcode-select --install for the compiler), then run make again"
 fi
 
 [ -f /usr/include/alsa/asoundlib.h ] || missing+=(libasound2-dev)
