@@ -43,8 +43,9 @@ lines=()
 for v in $VERSIONS; do
   py=$(find_python "$v")
   if [ -z "$py" ]; then
-    lines+=("Python $v: not found")
-    echo "${lines[-1]}"
+    line="Python $v: not found"
+    lines+=("$line")
+    echo "$line"
     continue
   fi
   found=$((found + 1))
@@ -64,12 +65,13 @@ for v in $VERSIONS; do
   fi
   took=$(($(date +%s) - started))
   if [ "$rc" -eq 0 ]; then
-    lines+=("Python $v ($full): passed ($summary; ${took} s)")
+    line="Python $v ($full): passed ($summary; ${took} s)"
   else
-    lines+=("Python $v ($full): FAILED (${summary:-exit $rc}; log: $log)")
+    line="Python $v ($full): FAILED (${summary:-exit $rc}; log: $log)"
     status=1
   fi
-  echo "${lines[-1]}"
+  lines+=("$line")
+  echo "$line"
 done
 
 echo
