@@ -68,6 +68,29 @@ def test_on_linux_the_os_store_is_loaded_once_not_per_connection(fresh_store: No
     assert type(context) is ssl.SSLContext
 
 
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="there truststore asks the OS")
+def test_the_os_store_is_openssls_default_paths(
+    fresh_store: None, monkeypatch: pytest.MonkeyPatch, ca_file: tuple[trustme.CA, Path]
+) -> None:
+    """What OpenSSL itself reads (it honours the process's SSL_CERT_FILE), not passed in."""
+    ca, path = ca_file
+    monkeypatch.setenv("SSL_CERT_FILE", str(path))
+    assert subject_of(ca, path) in ca_subjects(tls.trust_store(TrustSources()))
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="there truststore asks the OS")
+def test_without_openssl_defaults_the_first_distribution_bundle_is_used(
+    fresh_store: None, monkeypatch: pytest.MonkeyPatch, ca_file: tuple[trustme.CA, Path]
+) -> None:
+    """A Python built against another OpenSSL (pyenv, python.org) may have empty defaults:
+    then, as truststore does, the first distribution bundle that exists."""
+    ca, path = ca_file
+    empty = ssl.DefaultVerifyPaths(None, None, "SSL_CERT_FILE", "/none", "SSL_CERT_DIR", "/none")  # type: ignore[arg-type]
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: empty)
+    monkeypatch.setattr(tls, "_CA_FILE_CANDIDATES", ("/nonexistent/ca.pem", str(path)))
+    assert subject_of(ca, path) in ca_subjects(tls.trust_store(TrustSources()))
+
+
 def test_it_is_built_once_per_set_of_sources(
     fresh_store: None, ca_file: tuple[trustme.CA, Path]
 ) -> None:

@@ -258,6 +258,30 @@ async def test_a_proxy_that_never_answers_connect() -> None:
     assert str(api) == f"{API_HOST} did not answer in time (through the proxy 127.0.0.1:{port})"
 
 
+# -- only the configuration passed counts ---------------------------------------------------
+
+
+async def test_a_given_config_is_all_the_clients_read(
+    monkeypatch: pytest.MonkeyPatch, ca_file: Path
+) -> None:
+    """The process environment names a dead proxy; the config passed names none. httpx with
+    trust_env would take the variable (and route even loopback through it)."""
+    dead = f"http://127.0.0.1:{closed_port()}"
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, dead)
+    config = env(SSL_CERT_FILE=str(ca_file))
+    with DemoServer(new_every=None, fill_in_after=None) as plain:
+        client = PhoneIncClient(plain.api_key, plain.base_url, network=config, retry=NO_RETRY)
+        downloader = RecordingDownloader(network=config)
+        try:
+            inbox = await client.list_voicemails()
+            url = next(vm.recording_url for vm in inbox.voicemails if vm.recording_url)
+            assert await downloader.fetch(url)
+        finally:
+            await client.aclose()
+            await downloader.aclose()
+
+
 # -- the errors are what the CLI and the retry logic expect ------------------------------------
 
 

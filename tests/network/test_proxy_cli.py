@@ -175,7 +175,8 @@ def test_proxy_credentials_go_to_the_proxy_only_and_are_never_printed(
 def test_netrc_is_never_read(
     tls_server: DemoServer, proxy: ConnectProxy, ca_file: Path, tmp_path: Path
 ) -> None:
-    """httpx with trust_env would send these as Basic auth to the API and storage hosts."""
+    """No credential from the environment: a .netrc naming every host is never used. (httpx
+    0.28 reads .netrc only through an explicit NetRCAuth; this keeps it that way.)"""
     netrc = tmp_path / ".netrc"
     netrc.write_text(
         f"machine {API_HOST} login netrc-user password netrc-pass\n"
