@@ -240,6 +240,20 @@ class InboxMachine(RuleBasedStateMachine):
     def count_is_sane(self) -> None:
         assert self.state.unlistened_count >= 0
 
+    @invariant()
+    def incremental_updates_match_a_full_recompute(self) -> None:
+        """Marks and their answers re-derive only the rows they name: the result must be
+        what deriving the whole inbox again gives."""
+        shown, order, count = (
+            dict(self.state._shown),
+            list(self.state.order),
+            self.state._unlistened,
+        )
+        again = self.state._recompute()
+        assert again.empty, again
+        assert self.state._shown == shown and self.state.order == order
+        assert self.state._unlistened == count
+
 
 InboxMachine.TestCase.settings = settings(
     deadline=None,

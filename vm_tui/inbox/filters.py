@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from vm_tui.api.models import Voicemail
@@ -95,3 +95,28 @@ def lines_of(voicemails: Iterable[Voicemail]) -> list[LineInfo]:
         LineInfo(number, names[number], totals[number], unread[number])
         for number, _ in totals.most_common()
     ]
+
+
+def next_unlistened(
+    order: Sequence[str],
+    get: Callable[[str], Voicemail | None],
+    after: str | None,
+    *,
+    step: int = 1,
+) -> str | None:
+    """The first unlistened voicemail after (``step=1``) or before (``-1``) ``after`` in
+    ``order``, the ids shown, so every filter applies; from the top (or the bottom) when
+    ``after`` is not shown. Used by n / N and by auto-advance: one walk for both."""
+    try:
+        index = order.index(after) if after is not None else None
+    except ValueError:
+        index = None
+    if index is None:
+        index = -1 if step > 0 else len(order)
+    index += step
+    while 0 <= index < len(order):
+        vm = get(order[index])
+        if vm is not None and not vm.listened:
+            return order[index]
+        index += step
+    return None
