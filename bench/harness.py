@@ -11,10 +11,11 @@ from textual.widgets._toast import Toast
 from bench.memory import os_threads, peak_rss_mb, rss_mb
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
-from vm_tui.config import Settings, state_dir
-from vm_tui.inbox.cache import InboxCache
-from vm_tui.inbox.outbox import Outbox
-from vm_tui.memory import return_big_buffers_to_the_os
+from vm_tui.local.config import Settings
+from vm_tui.local.inbox_cache import InboxCache
+from vm_tui.local.outbox_journal import OutboxJournal
+from vm_tui.local.paths import state_dir
+from vm_tui.startup import return_big_buffers_to_the_os
 from vm_tui.ui.app import VoicemailApp
 
 __all__ = [
@@ -51,7 +52,7 @@ def build_app(
         player=player,
         settings=NO_TIMED_POLLS,
         prefetch=prefetch,
-        outbox=Outbox(folder / "outbox.json"),
+        journal=OutboxJournal(folder / "outbox.jsonl"),
         cache=InboxCache(folder / "inbox-cache.json"),
     )
 
@@ -65,7 +66,7 @@ async def wait_until(predicate: Callable[[], object], timeout: float, what: str)
 
 
 async def loaded(app: VoicemailApp, timeout: float = 60) -> None:
-    await wait_until(lambda: app.polls_completed >= 1, timeout, "the first poll")
+    await wait_until(lambda: app.service.poller.polls_completed >= 1, timeout, "the first poll")
 
 
 def expire_toasts(app: VoicemailApp) -> None:
@@ -81,9 +82,9 @@ def expire_toasts(app: VoicemailApp) -> None:
 
 async def poll(app: VoicemailApp, *, settle: float = 0.05, timeout: float = 60) -> None:
     """One poll on demand; ``settle`` lets the frames it caused be painted."""
-    before = app.polls_completed
-    app.action_refresh()
-    await wait_until(lambda: app.polls_completed > before, timeout, "a poll")
+    before = app.service.poller.polls_completed
+    app.inbox.action_refresh()
+    await wait_until(lambda: app.service.poller.polls_completed > before, timeout, "a poll")
     if settle:
         await asyncio.sleep(settle)
 

@@ -7,16 +7,15 @@ from pathlib import Path
 import pytest
 
 from vm_tui.api.urls import DEFAULT_BASE_URL
-from vm_tui.config import (
+from vm_tui.local.config import (
     ENV_API_KEY,
     ENV_BASE_URL,
-    ENV_CONFIG,
     ConfigFileError,
     Settings,
-    config_path,
     load_file,
     load_settings,
 )
+from vm_tui.local.paths import ENV_CONFIG, config_path
 
 FILE_KEY = "phk_FileKeyFileKeyFileKeyFileKey"
 ENV_KEY = "phk_EnvKeyEnvKeyEnvKeyEnvKeyEnvK"

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from vm_tui import gc_pause
+from vm_tui import startup
 
 
 @pytest.fixture(autouse=True)
 def collector_back_on() -> Iterator[None]:
     yield
-    gc_pause._paused = False
+    startup._paused = False
     gc.enable()
 
 
@@ -24,11 +24,11 @@ class _Node:
 
 
 def test_start_up_garbage_is_freed_not_frozen() -> None:
-    gc_pause.pause()
+    startup.pause_collector()
     assert not gc.isenabled()
     garbage = weakref.ref(_Node())
     assert garbage() is not None  # nothing collects it while paused
-    gc_pause.resume_and_freeze()
+    startup.resume_collector_and_freeze()
     assert gc.isenabled()
     assert garbage() is None  # collected before the freeze (else it would live forever)
     survivor = _Node()
@@ -37,12 +37,12 @@ def test_start_up_garbage_is_freed_not_frozen() -> None:
 
 
 def test_resume_without_a_pause_freezes_and_leaves_the_collector_on() -> None:
-    gc_pause.resume_and_freeze()
+    startup.resume_collector_and_freeze()
     assert gc.isenabled()
 
 
 def test_a_collector_someone_else_turned_off_stays_theirs() -> None:
     gc.disable()
-    gc_pause.pause()
-    gc_pause.resume_and_freeze()
+    startup.pause_collector()
+    startup.resume_collector_and_freeze()
     assert not gc.isenabled()

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from vm_tui.memory import return_big_buffers_to_the_os
+from vm_tui.startup import return_big_buffers_to_the_os
 
 PROGRAM = """
 import sys
-from vm_tui.memory import return_big_buffers_to_the_os
+from vm_tui.startup import return_big_buffers_to_the_os
 if sys.argv[1] == "fixed":
     assert return_big_buffers_to_the_os()
 def rss():

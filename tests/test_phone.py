@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from vm_tui.phone import format_number
+from vm_tui.text.phone import format_number
 
 PROGRAM = """
 import sys
-import vm_tui.phone
-assert "phonenumbers" not in sys.modules, "imported with vm_tui.phone"
-vm_tui.phone.warm_up()
+import vm_tui.text.phone
+assert "phonenumbers" not in sys.modules, "imported with vm_tui.text.phone"
+vm_tui.text.phone.warm_up()
 assert "phonenumbers" in sys.modules, "not imported by warm_up"
 """
 

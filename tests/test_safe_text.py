@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from vm_tui.safe_text import clean, is_printable, one_line
+from vm_tui.text.safe import clean, is_printable, one_line
 
 HOSTILE = [
     "\x1b[31mred\x1b[0m",

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import vm
-from vm_tui.saving import (
+from vm_tui.local.saving import (
     SaveError,
     recording_filename,
     sanitise_filename,

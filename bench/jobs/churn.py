@@ -37,7 +37,7 @@ def _sample(app: VoicemailApp, polls: int, started: float) -> dict[str, Any]:
         "rss_mb": rss_mb(),
         "tasks": task_count(),
         "threads": os_threads(),
-        "shown": len(app.state),
+        "shown": len(app.service.state),
     }
 
 

@@ -34,7 +34,7 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
         meter = FrameMeter(app)
 
         def on_frame(_now: float) -> None:
-            if result or app.polls_completed < 1:
+            if result or app.service.poller.polls_completed < 1:
                 return
             vm_list = app.query_one(VoicemailList)
             if vm_list.rows_rendered == 0:

@@ -29,7 +29,7 @@ async def one_play(demo: RemoteDemo, vm_id: str, *, prefetch: bool) -> dict[str,
             await loaded(app)
             app.query_one(VoicemailList).select(vm_id)
             await asyncio.sleep(SELECTED_FOR)
-            ready = vm_id in app._recordings  # did the prefetch finish in time?
+            ready = vm_id in app.service.library._recordings  # did the prefetch finish in time?
             pressed = time.perf_counter()
             await pilot.press("enter")
             await wait_until(lambda: backend.handed_at, 30, "PCM handed to the backend")

@@ -13,11 +13,10 @@ import certifi
 import pytest
 import trustme
 
-from vm_tui import tls
-from vm_tui.api import PhoneIncClient, RecordingDownloader
+from vm_tui.api import PhoneIncClient, RecordingDownloader, tls
 from vm_tui.api.errors import CaFileError
 from vm_tui.api.network import NetworkConfig
-from vm_tui.tls import TrustSources, TrustStoreError
+from vm_tui.api.tls import TrustSources, TrustStoreError
 
 
 @pytest.fixture

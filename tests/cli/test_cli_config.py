@@ -8,8 +8,8 @@ import tomllib
 from pathlib import Path
 
 from tests.cli.cli_helpers import cli_env, run_cli
-from vm_tui.config import DEFAULT_CONFIG
 from vm_tui.demo import DemoServer
+from vm_tui.local.config import DEFAULT_CONFIG
 
 
 def env_for(tmp_path: Path, server: DemoServer | None = None, **extra: str) -> dict[str, str]:

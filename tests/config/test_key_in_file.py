@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vm_tui.config import (
-    ConfigFileError,
+from vm_tui.local.config import ConfigFileError, load_settings
+from vm_tui.local.key_in_file import (
     file_has_key,
-    load_settings,
     remove_key_from_file,
     store_key_in_file,
     toml_string,

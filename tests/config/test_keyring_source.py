@@ -13,8 +13,15 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tests.config.file_keyring import BrokenKeyring, FileKeyring
-from vm_tui.config import ENV_API_KEY, load_settings
-from vm_tui.keys_store import SERVICE, KeyringUnavailable, delete_key, get_key, key_origin, set_key
+from vm_tui.local.config import ENV_API_KEY, load_settings
+from vm_tui.local.keyring import (
+    SERVICE,
+    KeyringUnavailable,
+    delete_key,
+    get_key,
+    key_origin,
+    set_key,
+)
 
 RING_KEY = "phk_RingKeyRingKeyRingKeyRingKeyR"
 FILE_KEY = "phk_FileKeyFileKeyFileKeyFileKey"
@@ -141,7 +148,7 @@ def test_hermetic_calls_skip_the_keyring(file_keyring: FileKeyring, tmp_path: Pa
 _PROBE = """
 import os, sys
 from pathlib import Path
-from vm_tui.config import load_settings
+from vm_tui.local.config import load_settings
 settings = load_settings(path=Path(sys.argv[1]))
 print(settings.api_key_source, "keyring" in sys.modules)
 """

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from vm_tui import config as config_module
-from vm_tui.config import load_settings, remember_theme, remembered_theme
+from vm_tui.local import ui_state
+from vm_tui.local.config import load_settings
+from vm_tui.local.ui_state import remember_theme, remembered_theme
 
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "state"
-    monkeypatch.setattr(config_module, "state_dir", lambda: folder)
+    monkeypatch.setattr(ui_state, "ui_state_path", lambda: folder / "ui.json")
     return folder
 
 
@@ -48,7 +49,7 @@ def test_a_damaged_state_file_is_no_theme(state: Path, text: str) -> None:
 def test_unwritable_state_does_not_raise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    monkeypatch.setattr(config_module, "state_dir", lambda: blocker / "state")
+    monkeypatch.setattr(ui_state, "ui_state_path", lambda: blocker / "state" / "ui.json")
     remember_theme("nord")  # no exception
     assert remembered_theme() is None
 

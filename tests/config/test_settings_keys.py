@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vm_tui.config import (
+from vm_tui.local.config import (
     _FILE_KEYS,
     DEFAULT_CONFIG,
     ConfigFileError,

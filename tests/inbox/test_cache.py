@@ -14,7 +14,7 @@ from tests.factories import T0, inbox, vm
 from vm_tui.api import PhoneIncClient
 from vm_tui.api.models import Inbox, parse_inbox
 from vm_tui.demo import DemoServer
-from vm_tui.inbox.cache import RECORDING_AVAILABLE, InboxCache, to_cache_json
+from vm_tui.local.inbox_cache import RECORDING_AVAILABLE, InboxCache, to_cache_json
 
 FORBIDDEN = ("active_storage", "/rails/", "/blobs/", "expires=", "sig=", "recording_url")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vm_tui.config import ConfigFileError, Settings, load_file, load_settings, network_config
+from vm_tui.local.config import ConfigFileError, Settings, load_file, load_settings, network_config
 
 PROXY = "http://proxy.corp:3128"
 

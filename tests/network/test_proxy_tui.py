@@ -19,8 +19,8 @@ from tests.network.proxy import ConnectProxy
 from tests.ui.conftest import frozen_now, loaded, screen_text, wait_for_text, wait_until
 from vm_tui.api import PhoneIncClient, RecordingDownloader, RetryPolicy
 from vm_tui.audio.player import Player
-from vm_tui.config import Settings
 from vm_tui.demo import DemoServer
+from vm_tui.local.config import Settings
 from vm_tui.ui.app import VoicemailApp
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 

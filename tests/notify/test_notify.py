@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vm_tui.notify import NotifyError, expand_argv, notification_env, run_notify_command
+from vm_tui.desktop.notify import NotifyError, expand_argv, notification_env, run_notify_command
 
 # A command that records exactly what it received: its argv and its VM_TUI_* environment.
 DUMP = (

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from tests.audio.audio_helpers import FakeBackend
 from vm_tui.api import PhoneIncClient, RetryPolicy
 from vm_tui.audio.player import Player
-from vm_tui.config import Settings
 from vm_tui.demo import DemoServer
+from vm_tui.local.config import Settings
 from vm_tui.ui.app import VoicemailApp
 
 # The demo inbox is laid out relative to this moment, and the app's clock is frozen just after,
@@ -79,7 +79,7 @@ async def wait_until(
 async def loaded(pilot: Pilot[Any]) -> VoicemailApp:
     app = pilot.app
     assert isinstance(app, VoicemailApp)
-    await wait_until(pilot, lambda: app.polls_completed >= 1, what="first poll")
+    await wait_until(pilot, lambda: app.service.poller.polls_completed >= 1, what="first poll")
     await pilot.pause()
     return app
 
@@ -87,9 +87,9 @@ async def loaded(pilot: Pilot[Any]) -> VoicemailApp:
 async def next_poll(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, VoicemailApp)
-    before = app.polls_completed
-    app.action_refresh()
-    await wait_until(pilot, lambda: app.polls_completed > before, what="a poll")
+    before = app.service.poller.polls_completed
+    app.inbox.action_refresh()
+    await wait_until(pilot, lambda: app.service.poller.polls_completed > before, what="a poll")
     await pilot.pause()
 
 

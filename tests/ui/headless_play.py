@@ -26,18 +26,20 @@ async def main(base_url: str, api_key: str, vm_id: str) -> dict[str, object]:
     result: dict[str, object] = {}
     try:
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
-            while app.polls_completed < 1:
+            while app.service.poller.polls_completed < 1:
                 await pilot.pause(0.02)
             app.query_one(VoicemailList).select(vm_id)
             await pilot.press("enter")
             for _ in range(500):
                 await pilot.pause(0.02)
                 bar = app.query_one(PlayerBar).view
-                vm = app.state.get(vm_id)
-                if bar.state == "error" or (vm and vm.listened and not app.state.pending_ids()):
+                vm = app.service.state.get(vm_id)
+                if bar.state == "error" or (
+                    vm and vm.listened and not app.service.state.pending_ids()
+                ):
                     break
             bar = app.query_one(PlayerBar).view
-            vm = app.state.get(vm_id)
+            vm = app.service.state.get(vm_id)
             result = {
                 "state": bar.state,
                 "message": bar.message,

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from tests.ui.conftest import MakeApp, loaded, next_poll, screen_text, wait_for_notice, wait_until
-from vm_tui.config import Settings
 from vm_tui.contacts import Contacts
 from vm_tui.demo import DemoServer
+from vm_tui.local.config import Settings
 from vm_tui.ui.screens.pickers import AskText
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 

@@ -32,7 +32,7 @@ async def test_same_height_details_repaint_without_a_layout(
         before = layouts(app)
         await pilot.press("j")
         await wait_until(pilot, lambda: "+1 415-555-0120" in screen_text(app))
-        assert app.selected_id == vm_list.ids[1]
+        assert app.inbox.selected_id == vm_list.ids[1]
         assert layouts(app) == before
 
 

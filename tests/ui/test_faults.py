@@ -8,8 +8,8 @@ import asyncio
 import pytest
 
 from tests.ui.conftest import MakeApp, loaded, next_poll, screen_text, wait_for_text, wait_until
+from vm_tui.application.connection import Link
 from vm_tui.demo import DemoServer, Fault
-from vm_tui.inbox import Link
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 LIST = "/api/v1/voicemails"
@@ -39,15 +39,17 @@ async def test_fault_is_shown_and_polling_recovers(
         await loaded(pilot)
         ids = app.query_one(VoicemailList).ids
         fixed_server.inject(fault, path=LIST)
-        app.action_refresh()
-        await wait_until(pilot, lambda: app.connection.link is Link.OFFLINE, what="offline")
+        app.inbox.action_refresh()
+        await wait_until(
+            pilot, lambda: app.service.poller.status.link is Link.OFFLINE, what="offline"
+        )
         text = await wait_for_text(pilot, "offline", message, "(stale)")
         assert "Traceback" not in text
         assert app.query_one(VoicemailList).ids == ids  # the last good inbox stays
         await pilot.press("j")  # and it still answers keys
-        assert app.selected_id == ids[1]
+        assert app.inbox.selected_id == ids[1]
         await next_poll(pilot)
-        assert app.connection.link is Link.LIVE
+        assert app.service.poller.status.link is Link.LIVE
 
 
 async def test_retry_after_sets_the_next_attempt(
@@ -57,11 +59,11 @@ async def test_retry_after_sets_the_next_attempt(
     async with app.run_test(size=(140, 36), notifications=True) as pilot:
         await loaded(pilot)
         fixed_server.inject(Fault.rate_limited(retry_after=40), path=LIST)
-        app.action_refresh()
-        await wait_until(pilot, lambda: app.connection.link is Link.OFFLINE)
-        retry_at = app.connection.retry_at
+        app.inbox.action_refresh()
+        await wait_until(pilot, lambda: app.service.poller.status.link is Link.OFFLINE)
+        retry_at = app.service.poller.status.retry_at
         assert retry_at is not None
-        assert 38 <= retry_at - app.monotonic() <= 40.5
+        assert 38 <= retry_at - app.inbox.monotonic() <= 40.5
         await wait_for_text(pilot, "retrying in 4")
 
 
@@ -72,14 +74,16 @@ async def test_a_hanging_server_does_not_freeze_the_app(
     async with app.run_test(size=(140, 36), notifications=True) as pilot:
         await loaded(pilot)
         fixed_server.inject(Fault.delay(2.5), path=LIST)
-        app.action_refresh()
+        app.inbox.action_refresh()
         # While the poll hangs, keys still work and the screen still updates.
         for _ in range(5):
             await pilot.press("j")
             await asyncio.sleep(0.05)
         assert app.query_one(VoicemailList).cursor_index == 5
-        await wait_until(pilot, lambda: app.polls_completed >= 2, what="slow poll lands")
-        assert app.connection.link is Link.LIVE
+        await wait_until(
+            pilot, lambda: app.service.poller.polls_completed >= 2, what="slow poll lands"
+        )
+        assert app.service.poller.status.link is Link.LIVE
 
 
 async def test_one_malformed_voicemail_is_skipped_with_a_warning(
@@ -92,7 +96,7 @@ async def test_one_malformed_voicemail_is_skipped_with_a_warning(
         fixed_server.inject(Fault.malformed_item(), path=LIST)
         await next_poll(pilot)
         assert len(app.query_one(VoicemailList).ids) == count - 1
-        assert app.connection.link is Link.LIVE
+        assert app.service.poller.status.link is Link.LIVE
         await wait_until(pilot, lambda: "could not be read" in _notices(app))
         await next_poll(pilot)
         assert len(app.query_one(VoicemailList).ids) == count
@@ -113,10 +117,10 @@ async def test_the_key_never_reaches_the_screen(
     async with app.run_test(size=(140, 36), notifications=True) as pilot:
         await loaded(pilot)
         fixed_server.inject(Fault.status(401, b'{"error": "bad key"}'))
-        app.action_refresh()
-        await wait_until(pilot, lambda: app.connection.link is Link.KEY_REJECTED)
+        app.inbox.action_refresh()
+        await wait_until(pilot, lambda: app.service.poller.status.link is Link.KEY_REJECTED)
         await pilot.press("question_mark")
         await pilot.pause()
         assert fixed_server.api_key not in screen_text(app)
         assert fixed_server.api_key not in app.export_screenshot()
-        assert fixed_server.api_key not in repr(app.client)
+        assert fixed_server.api_key not in repr(app.service.client)

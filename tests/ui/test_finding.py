@@ -88,13 +88,13 @@ async def test_n_and_shift_n_jump_between_unlistened(
     unread = [v["id"] for v in fixed_server.voicemails() if v["listened_at"] is None]
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
-        assert app.selected_id == unread[0]
+        assert app.inbox.selected_id == unread[0]
         await pilot.press("n")
-        assert app.selected_id == unread[1]
+        assert app.inbox.selected_id == unread[1]
         await pilot.press("n", "n")
-        assert app.selected_id == unread[3]
+        assert app.inbox.selected_id == unread[3]
         await pilot.press("N")
-        assert app.selected_id == unread[2]
+        assert app.inbox.selected_id == unread[2]
         await pilot.press("G", "n")
         await wait_until(
             pilot, lambda: "No more unlistened" in "".join(n.message for n in app._notifications)
@@ -108,16 +108,18 @@ async def test_mark_all_shown_listened_asks_first(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.press("slash", *"sales", "enter")
-        targets = [i for i in shown(app) if not app.state.get(i).listened]  # type: ignore[union-attr]
+        targets = [i for i in shown(app) if not app.service.state.get(i).listened]  # type: ignore[union-attr]
         assert targets
         await pilot.press("M")
         await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("n")
-        assert all(not app.state.get(i).listened for i in targets)  # type: ignore[union-attr]
+        assert all(not app.service.state.get(i).listened for i in targets)  # type: ignore[union-attr]
         await pilot.press("M")
         await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("y")
-        await wait_until(pilot, lambda: len(app.outbox) == 0 and not app.state.pending_ids())
+        await wait_until(
+            pilot, lambda: len(app.service.journal) == 0 and not app.service.state.pending_ids()
+        )
         served = {v["id"]: v for v in fixed_server.voicemails()}
         assert all(served[i]["listened_at"] is not None for i in targets)
         others = [v for v in fixed_server.voicemails() if v["main_number_name"] != "Sales"]

@@ -15,8 +15,8 @@ from tests.ui.conftest import (
     wait_for_text,
     wait_until,
 )
+from vm_tui.application.connection import Link
 from vm_tui.demo import DemoServer, Fault
-from vm_tui.inbox import Link
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.status_bar import StatusBar
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
@@ -36,7 +36,7 @@ async def test_first_load_shows_the_inbox(make_app: MakeApp, fixed_server: DemoS
         await loaded(pilot)
         vm_list = app.query_one(VoicemailList)
         assert vm_list.ids == server_ids(fixed_server)
-        assert app.selected_id == vm_list.ids[0]
+        assert app.inbox.selected_id == vm_list.ids[0]
         assert app.query_one(StatusBar).unread == fixed_server.unlistened_count()
         text = screen_text(app)
         assert f"{fixed_server.unlistened_count()} new" in text
@@ -54,15 +54,15 @@ async def test_navigation_moves_the_selection_and_the_detail(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
-        assert app.selected_id == ids[2]
+        assert app.inbox.selected_id == ids[2]
         await pilot.press("k")
-        assert app.selected_id == ids[1]
+        assert app.inbox.selected_id == ids[1]
         await pilot.press("G")
-        assert app.selected_id == ids[-1]
+        assert app.inbox.selected_id == ids[-1]
         await pilot.press("g")
-        assert app.selected_id == ids[0]
+        assert app.inbox.selected_id == ids[0]
         await pilot.press("down", "down", "up")
-        assert app.selected_id == ids[1]
+        assert app.inbox.selected_id == ids[1]
         await pilot.pause()
         detail = app.query_one(DetailPane)
         assert detail.voicemail is not None and detail.voicemail.id == ids[1]
@@ -76,7 +76,7 @@ async def test_mouse_click_selects(make_app: MakeApp, fixed_server: DemoServer) 
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.click(VoicemailList, offset=(5, 3))
-        assert app.selected_id == server_ids(fixed_server)[3]
+        assert app.inbox.selected_id == server_ids(fixed_server)[3]
 
 
 async def test_m_toggles_listened_on_the_server(
@@ -90,13 +90,13 @@ async def test_m_toggles_listened_on_the_server(
         unread = app.query_one(StatusBar).unread
         await pilot.press("m")
         # Optimistic: the row and the badge change before the server answers.
-        assert app.state.get(target["id"]).listened  # type: ignore[union-attr]
+        assert app.service.state.get(target["id"]).listened  # type: ignore[union-attr]
         assert app.query_one(StatusBar).unread == unread - 1
-        await wait_until(pilot, lambda: not app.state.pending_ids(), what="PATCH confirmed")
+        await wait_until(pilot, lambda: not app.service.state.pending_ids(), what="PATCH confirmed")
         served = {v["id"]: v for v in fixed_server.voicemails()}[target["id"]]
         assert served["listened_at"] is not None
         await pilot.press("m")
-        await wait_until(pilot, lambda: not app.state.pending_ids())
+        await wait_until(pilot, lambda: not app.service.state.pending_ids())
         served = {v["id"]: v for v in fixed_server.voicemails()}[target["id"]]
         assert served["listened_at"] is None
         patches = [r.body for r in fixed_server.requests if r.method == "PATCH"]
@@ -115,8 +115,8 @@ async def test_m_is_reverted_when_the_server_refuses(
             Fault.status(403, b'{"error": "Not allowed"}'), path="/api/v1/voicemails/"
         )
         await pilot.press("m")
-        await wait_until(pilot, lambda: not app.state.pending_ids(), what="revert")
-        assert not app.state.get(target["id"]).listened  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: not app.service.state.pending_ids(), what="revert")
+        assert not app.service.state.get(target["id"]).listened  # type: ignore[union-attr]
         await wait_for_notice(pilot, "Could not mark it listened", "Not allowed")
 
 
@@ -127,11 +127,11 @@ async def test_delete_and_undo(make_app: MakeApp, fixed_server: DemoServer) -> N
         await loaded(pilot)
         await pilot.press("j", "d")
         assert ids[1] not in app.query_one(VoicemailList).ids
-        assert app.selected_id == ids[2]  # the neighbour takes its place
+        assert app.inbox.selected_id == ids[2]  # the neighbour takes its place
         await wait_for_notice(pilot, "Press u to undo")
         await pilot.press("u")
         assert app.query_one(VoicemailList).ids == ids
-        assert app.selected_id == ids[1]
+        assert app.inbox.selected_id == ids[1]
         await pilot.pause(0.1)
     assert requests(fixed_server, "DELETE") == []
     assert server_ids(fixed_server) == ids
@@ -188,13 +188,13 @@ async def test_new_voicemail_arrives_and_the_cursor_stays(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
-        assert app.selected_id == ids[2]
+        assert app.inbox.selected_id == ids[2]
         unread = app.query_one(StatusBar).unread
         new = fixed_server.add_voicemail(caller="+14155550123", transcription="Brand new")
         await next_poll(pilot)
         vm_list = app.query_one(VoicemailList)
         assert vm_list.ids[0] == new["id"]
-        assert app.selected_id == ids[2]  # same voicemail, now one row lower
+        assert app.inbox.selected_id == ids[2]  # same voicemail, now one row lower
         assert vm_list.cursor_index == 3
         assert app.query_one(StatusBar).unread == unread + 1
         await wait_for_notice(pilot, "New voicemail")
@@ -230,7 +230,7 @@ async def test_changes_by_colleagues_update_in_place(
         app.query_one(VoicemailList).select(target["id"])
         fixed_server.update_voicemail(target["id"], listened=True, transcription="Edited")
         await next_poll(pilot)
-        shown = app.state.get(target["id"])
+        shown = app.service.state.get(target["id"])
         assert shown is not None and shown.listened and shown.transcription == "Edited"
         assert str(app.query_one("#detail-transcription", Static).render()) == "Edited"
 
@@ -245,10 +245,10 @@ async def test_deleted_elsewhere_disappears_and_the_cursor_moves_to_a_neighbour(
         await pilot.press("j", "j")
         fixed_server.remove_voicemail(ids[0])  # not the selected one
         await next_poll(pilot)
-        assert app.selected_id == ids[2]
+        assert app.inbox.selected_id == ids[2]
         fixed_server.remove_voicemail(ids[2])  # the selected one
         await next_poll(pilot)
-        assert app.selected_id == ids[3]
+        assert app.inbox.selected_id == ids[3]
         assert app.query_one(VoicemailList).ids == [ids[1], *ids[3:]]
         detail = app.query_one(DetailPane)
         assert detail.voicemail is not None and detail.voicemail.id == ids[3]
@@ -263,7 +263,7 @@ async def test_marking_a_voicemail_deleted_by_a_colleague(
         await loaded(pilot)
         fixed_server.remove_voicemail(ids[0])
         await pilot.press("m")
-        await wait_until(pilot, lambda: ids[0] not in app.state.order, what="forgotten")
+        await wait_until(pilot, lambda: ids[0] not in app.service.state.order, what="forgotten")
         await wait_for_notice(pilot, "deleted by someone else")
 
 
@@ -273,14 +273,16 @@ async def test_errors_are_shown_and_polling_recovers(
     app = make_app()
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
-        count = len(app.state)
+        count = len(app.service.state)
         fixed_server.inject(Fault.html_502(), times=2, path="/api/v1/voicemails")
-        app.action_refresh()
-        await wait_until(pilot, lambda: app.connection.link is Link.OFFLINE, what="offline")
+        app.inbox.action_refresh()
+        await wait_until(
+            pilot, lambda: app.service.poller.status.link is Link.OFFLINE, what="offline"
+        )
         await wait_for_text(pilot, "offline", "502", "retrying in")
         assert len(app.query_one(VoicemailList).ids) == count  # the last good inbox stays
         await next_poll(pilot)
-        assert app.connection.link is Link.LIVE
+        assert app.service.poller.status.link is Link.LIVE
         assert "● live" in screen_text(app)
 
 
@@ -289,8 +291,8 @@ async def test_a_revoked_key_stops_polling(make_app: MakeApp, fixed_server: Demo
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         fixed_server.inject(Fault.status(401, b'{"error": "API key revoked"}'))
-        app.action_refresh()
-        await wait_until(pilot, lambda: app.connection.link is Link.KEY_REJECTED)
+        app.inbox.action_refresh()
+        await wait_until(pilot, lambda: app.service.poller.status.link is Link.KEY_REJECTED)
         gets = len(requests(fixed_server, "GET"))
         await pilot.pause(0.3)
         assert len(requests(fixed_server, "GET")) == gets  # no hammering with a dead key
@@ -298,7 +300,7 @@ async def test_a_revoked_key_stops_polling(make_app: MakeApp, fixed_server: Demo
         await wait_for_notice(pilot, "PHONE_INC_API_KEY")
         assert app.query_one(VoicemailList).ids  # still showing the last inbox
         await next_poll(pilot)  # r tries again, and this time the key works
-        assert app.connection.link is Link.LIVE
+        assert app.service.poller.status.link is Link.LIVE
 
 
 async def test_a_dead_server_on_start_says_so(make_app: MakeApp) -> None:
@@ -306,7 +308,7 @@ async def test_a_dead_server_on_start_says_so(make_app: MakeApp) -> None:
         app = make_app(server=server)
         server.stop()
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
-            await wait_until(pilot, lambda: app.connection.link is Link.OFFLINE)
+            await wait_until(pilot, lambda: app.service.poller.status.link is Link.OFFLINE)
             await wait_for_text(pilot, "Cannot load the inbox", "connection refused")
 
 
@@ -351,7 +353,7 @@ async def test_no_key_screen() -> None:
 async def test_new_voicemail_rings_the_bell_unless_turned_off(
     make_app: MakeApp, fixed_server: DemoServer
 ) -> None:
-    from vm_tui.config import Settings
+    from vm_tui.local.config import Settings
 
     for bell in (True, False):
         app = make_app(settings=Settings(poll_interval=60, bell=bell))
@@ -374,7 +376,7 @@ async def test_command_palette_offers_the_main_actions(make_app: MakeApp) -> Non
         for wanted in ("Play", "Listened", "Delete", "Search", "Refresh", "Save mp3"):
             assert wanted in titles
         delete = next(c for c in app.get_system_commands(app.screen) if c.title == "Delete")
-        victim = app.selected_id
+        victim = app.inbox.selected_id
         result = delete.callback()  # the palette runs it the same way (awaiting a coroutine)
         if inspect.isawaitable(result):
             await result
@@ -389,6 +391,6 @@ async def test_a_wrong_key_at_start_says_how_to_fix_it(fixed_server: DemoServer)
     client = PhoneIncClient("phk_" + "w" * 28, fixed_server.base_url)
     app = VoicemailApp(client=client, player=None, prefetch=False)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await wait_until(pilot, lambda: app.connection.link is Link.KEY_REJECTED)
+        await wait_until(pilot, lambda: app.service.poller.status.link is Link.KEY_REJECTED)
         text = await wait_for_text(pilot, "rejected the API key", "vm-tui auth login")
         assert "Loading" not in text

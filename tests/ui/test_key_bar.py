@@ -36,14 +36,17 @@ async def test_clicking_a_hint_presses_its_key(make_app: MakeApp, fixed_server: 
         await loaded(pilot)
         line = bottom_line(app)
         # The first cell of "Listened": the m key toggles the selected voicemail.
-        selected = app.selected_id
+        selected = app.inbox.selected_id
         assert selected is not None
-        before = app.state.get(selected)
+        before = app.service.state.get(selected)
         assert before is not None
         await pilot.click(KeyBar, offset=(line.index("Listened"), 0))
         await wait_until(
             pilot,
-            lambda: (vm := app.state.get(selected)) is not None and vm.listened != before.listened,
+            lambda: (
+                (vm := app.service.state.get(selected)) is not None
+                and vm.listened != before.listened
+            ),
             what="the m key, clicked",
         )
 

@@ -68,7 +68,7 @@ async def test_enter_retrieves_downloads_without_the_key_and_plays_the_decoded_p
             assert "x-api-key" not in request.headers
             assert fixed_server.api_key not in request.path
         # The duration is now known, in the list and the player bar.
-        assert app.durations[target["id"]] == pytest.approx(expected.duration)
+        assert app.service.library.durations[target["id"]] == pytest.approx(expected.duration)
         await wait_until(pilot, lambda: app.query_one(PlayerBar).view.state == "playing")
 
 
@@ -82,7 +82,7 @@ async def test_natural_end_marks_listened(make_app: MakeApp, fixed_server: DemoS
         backend.last.finish()  # the audio ran out by itself
         await wait_until(pilot, lambda: patches(fixed_server), what="PATCH")
         assert patches(fixed_server) == [(f"/api/v1/voicemails/{target['id']}", b"listened=true")]
-        await wait_until(pilot, lambda: app.state.get(target["id"]).listened)  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: app.service.state.get(target["id"]).listened)  # type: ignore[union-attr]
 
 
 async def test_stop_and_switch_mark_nothing(make_app: MakeApp, fixed_server: DemoServer) -> None:
@@ -138,7 +138,7 @@ async def test_pause_seek_and_speed_keys(make_app: MakeApp, fixed_server: DemoSe
         await pilot.press("left")
         assert player.sync() and player.position == pytest.approx(0.0, abs=0.3)
         await pilot.press("right_square_bracket")
-        assert app.speed == 1.25 and player.sync() and player.speed == 1.25
+        assert app.service.playback.speed == 1.25 and player.sync() and player.speed == 1.25
         await pilot.press("space")
         assert player.sync() and player.state is PlayerState.PLAYING
 
@@ -149,7 +149,7 @@ async def test_speed_is_kept_across_voicemails(make_app: MakeApp, fixed_server: 
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.press("left_square_bracket")
-        assert app.speed == 0.75
+        assert app.service.playback.speed == 0.75
         await play(pilot, ids[1])
         assert app.player is not None and app.player.sync() and app.player.speed == 0.75
 
@@ -231,7 +231,7 @@ async def test_no_ffmpeg_names_the_install_command(
 async def test_s_saves_the_recording(
     make_app: MakeApp, fixed_server: DemoServer, tmp_path: Any
 ) -> None:
-    from vm_tui.config import Settings
+    from vm_tui.local.config import Settings
 
     app = make_app(settings=Settings(download_dir=str(tmp_path)))
     target = unlistened_with_recording(fixed_server)
@@ -254,7 +254,9 @@ async def test_prefetch_makes_play_start_without_a_download(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(pilot)
         app.query_one(VoicemailList).select(target["id"])
-        await wait_until(pilot, lambda: target["id"] in app.durations, what="prefetch")
+        await wait_until(
+            pilot, lambda: target["id"] in app.service.library.durations, what="prefetch"
+        )
         downloads = len(fixed_server.storage_requests)
         await pilot.press("enter")
         backend = backend_of(app)
@@ -265,7 +267,7 @@ async def test_prefetch_makes_play_start_without_a_download(
 async def test_auto_advance_plays_the_next_unlistened(
     make_app: MakeApp, fixed_server: DemoServer
 ) -> None:
-    from vm_tui.config import Settings
+    from vm_tui.local.config import Settings
 
     app = make_app(settings=Settings(poll_interval=60, auto_advance=True))
     ready = [
@@ -276,6 +278,6 @@ async def test_auto_advance_plays_the_next_unlistened(
         backend = await play(pilot, ready[0]["id"])
         backend.last.finish()
         await wait_until(pilot, lambda: len(backend.handles) == 2, what="the next one plays")
-        assert app.selected_id == ready[1]["id"]
+        assert app.inbox.selected_id == ready[1]["id"]
         expected = decode(fixed_server.recording_bytes(ready[1]["id"]), "mp3")
         assert backend.last.data == expected.data

@@ -67,4 +67,4 @@ async def test_polls_against_a_churning_inbox_stay_flat(
         assert not grown, f"tasks left behind: {dict(grown)}"
         assert rss_kib() - rss < 12 * 1024, "memory grows with polls"
         # The list still matches the server after all that churn.
-        assert app.state.order == [v["id"] for v in fixed_server.voicemails()]
+        assert app.service.state.order == [v["id"] for v in fixed_server.voicemails()]

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.ui.conftest import MakeApp, loaded, wait_until
-from vm_tui import gc_pause
+from vm_tui import startup
 from vm_tui.demo import DemoServer
 
 
 @pytest.fixture
 def paused() -> Iterator[None]:
-    gc_pause.pause()
+    startup.pause_collector()
     yield
-    gc_pause._paused = False
+    startup._paused = False
     gc.enable()
 
 
@@ -38,7 +38,7 @@ async def test_the_collector_runs_again_when_the_first_poll_fails(
     # The server is gone: the first poll fails, and the app will wait for a retry.
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, gc.isenabled, what="the collector back on")
-        assert app.polls_completed == 0
+        assert app.service.poller.polls_completed == 0
 
 
 async def test_timers_firing_during_shutdown_find_no_widgets_and_do_not_crash(
@@ -46,7 +46,7 @@ async def test_timers_firing_during_shutdown_find_no_widgets_and_do_not_crash(
 ) -> None:
     """Textual removes the widgets before it stops the app's timers: the 0.2 s player refresh
     and the 60 s time refresh can run with the panes already gone (seen in the ALSA test)."""
-    from vm_tui.ui.widgets.player_bar import PlayerBar, PlayerView
+    from vm_tui.ui.widgets.player_bar import PlayerBar
     from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
     app = make_app()
@@ -54,8 +54,8 @@ async def test_timers_firing_during_shutdown_find_no_widgets_and_do_not_crash(
         await loaded(pilot)
         await app.query_one(PlayerBar).remove()
         await app.query_one(VoicemailList).remove()
-        app._show_player(PlayerView(state="ended", position=1.0, duration=1.0))
-        app._refresh_times()
+        app.inbox._playback_changed()
+        app.inbox._refresh_times()
         await pilot.pause()
 
 

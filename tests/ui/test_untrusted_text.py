@@ -65,7 +65,7 @@ async def test_hostile_strings_render_literally_everywhere(
                 style = segment.style
                 assert style is None or not style.link
                 assert style is None or not (style.meta or {}).get("@click")
-        assert app.terminal_title == f"vm-tui ({app.state.unlistened_count} new)"
+        assert app.terminal_title == f"vm-tui ({app.service.state.unlistened_count} new)"
 
 
 async def test_clicking_hostile_text_runs_nothing(
@@ -134,4 +134,4 @@ async def test_a_100kb_transcription_renders_and_scrolls(
 
         await wait_until(pilot, at_the_end, what="the end of a 100 KB transcription")
         await pilot.press("j")
-        assert app.selected_id != vm["id"]
+        assert app.inbox.selected_id != vm["id"]

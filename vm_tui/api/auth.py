@@ -12,6 +12,11 @@ from .errors import ConfigError
 _KEY_FORMAT = re.compile(r"phk_[1-9A-HJ-NP-Za-km-z]{28}")
 
 
+def key_is_sendable(key: str) -> bool:
+    """The one key check: printable ASCII without spaces, so it can go into a header."""
+    return key.isascii() and key.isprintable() and not any(ch.isspace() for ch in key)
+
+
 def key_format_warning(key: str) -> str | None:
     """A warning when the key does not look like ``phk_`` + 28 base58 characters (not fatal)."""
     if _KEY_FORMAT.fullmatch(key):
@@ -38,7 +43,7 @@ class ApiKeyAuth(httpx.Auth):
     """
 
     def __init__(self, key: str, origin: tuple[str, str, int | None]) -> None:
-        if not key.isascii() or not key.isprintable() or " " in key:
+        if not key_is_sendable(key):
             raise ConfigError(
                 "the API key contains spaces or characters that cannot be sent in a header"
             )

@@ -171,10 +171,11 @@ class PhoneIncClient:
             except ApiError as error:
                 delay = policy.delay_for(attempt, error, self._rng)
                 waited = self._clock() - started
-                # An untrusted certificate or a proxy asking for credentials stays so.
-                if not getattr(error, "transient", True) or not policy.should_retry(
-                    attempt, error, waited, delay
-                ):
+                # An untrusted certificate or a proxy asking for credentials stays so, and an
+                # answer we cannot use would come back the same.
+                if isinstance(error, ProtocolError) or not getattr(error, "transient", True):
+                    raise
+                if not policy.should_retry(attempt, error, waited, delay):
                     raise
                 await self._sleep(delay)
 

@@ -137,6 +137,15 @@ class DownloadTooLargeError(DownloadError):
     """The recording is larger than the size cap."""
 
 
+# Answers that say "not now" rather than "no": 408 (timeout), 421 (misdirected: a new
+# connection will do), 425 (too early), 429 (rate limited), and the server's own trouble.
+RETRY_STATUSES = frozenset({408, 421, 425, 429, 500, 502, 503, 504})
+
+
 def is_retryable(error: ApiError) -> bool:
-    """Transient failures: the network, 5xx and 429."""
-    return isinstance(error, NetworkError | ServerError | RateLimitedError)
+    """Worth trying again later: the network, an answer we could not use, the statuses above and
+    any other 5xx. Every other 4xx is a definite refusal (401 has its own handling)."""
+    if isinstance(error, NetworkError | ProtocolError | ServerError | RateLimitedError):
+        return True
+    status = error.status
+    return isinstance(error, HttpStatusError) and status is not None and status in RETRY_STATUSES

@@ -15,7 +15,7 @@ explicitly:
 - Loopback (127.0.0.0/8, ::1, ``localhost``) never goes through a proxy: the demo server and the
   tests must work whatever proxy is set.
 - ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, and the config file's ``ca_bundle``: CA certificates
-  trusted on top of the OS store and certifi (see ``vm_tui.tls``).
+  trusted on top of the OS store and certifi (see ``vm_tui.api.tls``).
 
 Credentials in a proxy URL (``http://user:pass@proxy:3128``) go to that proxy only, as
 ``Proxy-Authorization``; messages name the proxy by host and port, never with them.
@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from vm_tui.tls import TrustSources, TrustStoreError, trust_store
+from vm_tui.api.tls import TrustSources, TrustStoreError, trust_store
 
 from .errors import (
     ApiTimeoutError,
@@ -133,7 +133,7 @@ class NetworkConfig:
         return TrustSources.from_environ(self.environ, self.ca_bundle)
 
     def ssl_context(self) -> ssl.SSLContext:
-        """The shared verifying context for this config (built once; see ``vm_tui.tls``)."""
+        """The shared verifying context for this config (built once; see ``vm_tui.api.tls``)."""
         try:
             return trust_store(self.trust)
         except TrustStoreError as error:

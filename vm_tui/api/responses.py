@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from vm_tui.safe_text import one_line
+from vm_tui.text.safe import one_line
 
 from .errors import (
     AuthError,

@@ -1,14 +1,6 @@
-"""Pure inbox state: merging polls with pending local changes, poller health. No I/O, no UI."""
+"""The inbox as pure state: polls merged with pending local changes, the filters, what a queued
+change is. No I/O and no UI: the application layer (``vm_tui.application``) drives it."""
 
-from .connection import Backoff, ConnectionStatus, Link, jittered, stops_polling
 from .state import InboxDiff, InboxState
 
-__all__ = [
-    "Backoff",
-    "ConnectionStatus",
-    "InboxDiff",
-    "InboxState",
-    "Link",
-    "jittered",
-    "stops_polling",
-]
+__all__ = ["InboxDiff", "InboxState"]

@@ -65,7 +65,7 @@ def line_key(vm: Voicemail) -> str:
 
 
 def _haystack(vm: Voicemail, name_for: NameLookup | None) -> str:
-    from vm_tui.phone import format_number
+    from vm_tui.text.phone import format_number
 
     parts = [
         vm.caller,

@@ -1,7 +1,8 @@
-"""The outbox: every mutation waits here, on disk, until the server confirms it.
+"""A change waiting for the server (a mark or a delete), and which one wins. Pure values.
 
-A network drop, a crash or a restart loses nothing: pending operations are replayed on the next
-start. Per voicemail the newest wish wins (mark twice = one PATCH; delete supersedes a mark).
+Per voicemail the latest intent on this machine wins, whichever process it came from: a later
+mark or delete supersedes every older one, so a stale retry can never undo what the user did
+since. "Later" is when the user made it (``created``, wall-clock seconds), not when it was sent.
 """
 
 from __future__ import annotations
@@ -9,15 +10,20 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Literal
-
-from .storage import read_json, write_private_json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 Kind = Literal["listened", "delete"]
-_VERSION = 1
+_last_created = 0.0
+
+
+def _now() -> float:
+    """Wall-clock seconds that never repeat in this process: two changes made in the same
+    microsecond still have an order (the later one wins)."""
+    global _last_created
+    _last_created = max(time.time(), _last_created + 1e-6)
+    return _last_created
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,84 +32,59 @@ class Operation:
     voicemail_id: str
     listened: bool | None = None  # for "listened"
     op_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    created: float = field(default_factory=time.time)
+    created: float = field(default_factory=_now)
+    owner: str = ""  # the process that sends it ("" or a process that is gone: anyone)
 
     @classmethod
-    def mark(cls, voicemail_id: str, listened: bool) -> Operation:
-        return cls("listened", voicemail_id, listened)
+    def mark(cls, voicemail_id: str, listened: bool, *, owner: str = "") -> Operation:
+        return cls("listened", voicemail_id, listened, owner=owner)
 
     @classmethod
-    def delete(cls, voicemail_id: str) -> Operation:
-        return cls("delete", voicemail_id)
+    def delete(cls, voicemail_id: str, *, owner: str = "") -> Operation:
+        return cls("delete", voicemail_id, owner=owner)
 
+    def newer_than(self, other: Operation) -> bool:
+        return (self.created, self.op_id) > (other.created, other.op_id)
 
-class Outbox:
-    """Pending operations in order, persisted after every change (``path=None``: memory only)."""
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "voicemail_id": self.voicemail_id,
+            "listened": self.listened,
+            "op_id": self.op_id,
+            "created": self.created,
+            "owner": self.owner,
+        }
 
-    def __init__(self, path: Path | None = None, *, on_change: Callable[[], None] | None = None):
-        self.path = path
-        self._ops: list[Operation] = []
-        self.on_change = on_change
-        if path is not None:
-            self._ops = _load(path)
-
-    def __len__(self) -> int:
-        return len(self._ops)
-
-    def pending(self) -> list[Operation]:
-        return list(self._ops)
-
-    def put(self, op: Operation) -> None:
-        """Add ``op``; it replaces any older operation on the same voicemail."""
-        self._ops = [o for o in self._ops if o.voicemail_id != op.voicemail_id]
-        self._ops.append(op)
-        self._save()
-
-    def remove(self, op: Operation) -> None:
-        """Done (confirmed, or given up): forget exactly this operation, not a newer one."""
-        before = len(self._ops)
-        self._ops = [o for o in self._ops if o.op_id != op.op_id]
-        if len(self._ops) != before:
-            self._save()
-
-    def contains(self, op: Operation) -> bool:
-        return any(o.op_id == op.op_id for o in self._ops)
-
-    def _save(self) -> None:
-        if self.path is not None:
-            payload = {"version": _VERSION, "operations": [asdict(o) for o in self._ops]}
-            write_private_json(self.path, payload)
-        if self.on_change is not None:
-            self.on_change()
-
-
-def _load(path: Path) -> list[Operation]:
-    data = read_json(path)
-    if not isinstance(data, dict) or data.get("version") != _VERSION:
-        return []
-    raw_ops = data.get("operations")
-    if not isinstance(raw_ops, list):
-        return []
-    ops: list[Operation] = []
-    for raw in raw_ops:
-        if not isinstance(raw, dict):
-            continue
-        kind, vm_id = raw.get("kind"), raw.get("voicemail_id")
-        listened = raw.get("listened")
-        if not isinstance(vm_id, str) or kind not in ("listened", "delete"):
-            continue
+    @classmethod
+    def from_json(cls, raw: object) -> Operation | None:
+        """The operation in ``raw``, or None when it is not one (junk is skipped, not fatal)."""
+        if not isinstance(raw, Mapping):
+            return None
+        kind, vm_id, listened = raw.get("kind"), raw.get("voicemail_id"), raw.get("listened")
+        if not isinstance(vm_id, str) or not vm_id or kind not in ("listened", "delete"):
+            return None
         if kind == "listened" and not isinstance(listened, bool):
-            continue
-        ops.append(
-            Operation(
-                kind,
-                vm_id,
-                listened if kind == "listened" else None,
-                op_id=str(raw.get("op_id") or uuid.uuid4().hex),
-                created=_timestamp(raw.get("created")),
-            )
+            return None
+        op_id, owner = raw.get("op_id"), raw.get("owner")
+        return cls(
+            kind,
+            vm_id,
+            listened if kind == "listened" else None,
+            op_id=op_id if isinstance(op_id, str) and op_id else uuid.uuid4().hex,
+            created=_timestamp(raw.get("created")),
+            owner=owner if isinstance(owner, str) else "",
         )
-    return ops
+
+
+def latest_per_voicemail(ops: Iterable[Operation]) -> dict[str, Operation]:
+    """The winning operation of each voicemail."""
+    latest: dict[str, Operation] = {}
+    for op in ops:
+        current = latest.get(op.voicemail_id)
+        if current is None or op.newer_than(current):
+            latest[op.voicemail_id] = op
+    return latest
 
 
 def _timestamp(value: object) -> float:

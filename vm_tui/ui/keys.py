@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The list and the detail pane scroll sideways on ←/→ by default: these take those keys back.
-SEEK_BINDINGS = (("left", "app.seek(-5)"), ("right", "app.seek(5)"))
+SEEK_BINDINGS = (("left", "screen.seek(-5)"), ("right", "screen.seek(5)"))
 
 
 @dataclass(frozen=True, slots=True)

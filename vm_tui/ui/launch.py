@@ -1,4 +1,4 @@
-"""Build the real parts (client, downloader, player, demo server) and run the app."""
+"""Build the real parts (client, downloader, player, files, demo server) and run the app."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import contextlib
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.api.auth import key_format_warning
-from vm_tui.config import Settings, contacts_path, network_config, remember_theme, state_dir
 from vm_tui.contacts import Contacts, ContactsError
-from vm_tui.inbox.cache import InboxCache
-from vm_tui.inbox.outbox import Outbox
+from vm_tui.local.config import Settings, contacts_path, network_config
+from vm_tui.local.files import remove_stale_temp_files
+from vm_tui.local.inbox_cache import InboxCache
+from vm_tui.local.outbox_journal import OutboxJournal
+from vm_tui.local.paths import inbox_cache_path, outbox_path, seen_path, state_dir
+from vm_tui.local.seen import SeenFile
+from vm_tui.local.ui_state import remember_theme
 
 
 def launch(settings: Settings, *, demo: bool = False) -> int:
@@ -35,21 +39,23 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
         warnings = [w for w in [key_format_warning(api_key) if api_key and not demo else None] if w]
         contacts = _load_contacts(settings, warnings)
         # The demo server starts afresh every time: nothing of it is kept on disk.
-        folder = state_dir()
-        outbox = Outbox(None if demo else folder / "outbox.json")
-        cache = InboxCache(folder / "inbox-cache.json") if settings.cache and not demo else None
+        remove_stale_temp_files(state_dir())
+        seen = None if demo else SeenFile(seen_path())
         app = VoicemailApp(
             client=client,
             downloader=RecordingDownloader(network=network),
             player=player,
             settings=settings,
             startup_warnings=warnings,
-            outbox=outbox,
-            cache=cache,
+            journal=OutboxJournal(None if demo else outbox_path()),
+            cache=InboxCache(inbox_cache_path()) if settings.cache and not demo else None,
+            seen=seen,
             contacts=contacts,
             remember_theme=remember_theme,
         )
         result = app.run()
+        if seen is not None:
+            seen.flush()
     return result or app.return_code or 0
 
 

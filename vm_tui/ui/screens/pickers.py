@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vm_tui.inbox.filters import LineInfo
-from vm_tui.safe_text import one_line
+from vm_tui.text.safe import one_line
 
 ALL_LINES = "\x00all"  # an option id no line key can be (line keys are cleaned of NUL)
 

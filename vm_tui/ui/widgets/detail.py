@@ -14,11 +14,11 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from vm_tui.api.models import Voicemail
-from vm_tui.safe_text import clean, one_line
-from vm_tui.timefmt import absolute
-from vm_tui.timefmt import duration as fmt_duration
+from vm_tui.inbox.labels import caller_label, line_full
+from vm_tui.text.safe import clean, one_line
+from vm_tui.text.times import absolute
+from vm_tui.text.times import duration as fmt_duration
 from vm_tui.ui.keys import SEEK_BINDINGS
-from vm_tui.ui.text import caller_full, line_full
 from vm_tui.ui.widgets.player_bar import PlayerBar
 
 # Most transcriptions fit: then moving between voicemails keeps the pane's layout (see _update).
@@ -79,7 +79,7 @@ class DetailPane(VerticalScroll):
             _update(meta, Content(""))
             _update(body, Content(""), TRANSCRIPTION_LINES)
             return
-        _update(caller, Content(caller_full(vm, self._names(vm.caller))))
+        _update(caller, Content(caller_label(vm, self._names(vm.caller), with_number=True)))
         now = self._now()
         listened = (
             f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"

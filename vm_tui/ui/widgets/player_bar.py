@@ -1,27 +1,15 @@
-"""The player bar in the detail pane: state, position / duration, progress, speed."""
+"""The player bar in the detail pane: state, position / duration, progress, speed.
+
+The screen sets ``view`` to what the playback session reports (attributes down)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vm_tui.timefmt import duration as fmt_duration
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerView:
-    """What the bar shows; the screen computes it and sets it (attributes down)."""
-
-    state: str = "idle"  # idle, loading, downloading, decoding, playing, paused, stopped, ended
-    position: float = 0.0
-    duration: float | None = None
-    speed: float = 1.0
-    progress: float | None = None  # download progress 0..1 while loading
-    message: str = ""  # errors and hints, one line, already safe
-
+from vm_tui.application.events import PlaybackStatus
+from vm_tui.text.times import duration as fmt_duration
 
 _ICONS = {
     "playing": "▶",
@@ -44,7 +32,7 @@ class PlayerBar(Widget):
     }
     """
 
-    view: reactive[PlayerView] = reactive(PlayerView)
+    view: reactive[PlaybackStatus] = reactive(PlaybackStatus)
 
     def render(self) -> Content:
         view = self.view

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vm_tui.inbox import ConnectionStatus, Link
+from vm_tui.application.connection import ConnectionStatus, Link
 
 
 class StatusBar(Widget):
@@ -27,6 +27,7 @@ class StatusBar(Widget):
     pending: reactive[int] = reactive(0)
     total: reactive[int] = reactive(0)
     filter_label: reactive[str] = reactive("")
+    bulk: reactive[tuple[int, int]] = reactive((0, 0))  # (done, total) of a bulk change
 
     def __init__(
         self,
@@ -67,7 +68,10 @@ class StatusBar(Widget):
         else:
             parts += [" ", ("no new voicemail", "dim")]
         parts += ["  ", self._link_text(message)]
-        if self.pending:
+        done, total = self.bulk
+        if total:
+            parts += ["  ", (f"⟳ marking {done:,}/{total:,}", "$warning")]
+        elif self.pending:
             parts += ["  ", (f"⟳ {self.pending} pending", "$warning")]
         if self.filter_label:
             parts += ["  ", (self.filter_label, "italic")]

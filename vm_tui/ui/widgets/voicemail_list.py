@@ -20,9 +20,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vm_tui.api.models import Voicemail
-from vm_tui.timefmt import duration, received
+from vm_tui.inbox.labels import caller_label, line_label, preview
+from vm_tui.text.times import duration, received
 from vm_tui.ui.keys import SEEK_BINDINGS
-from vm_tui.ui.text import caller_label, line_label, preview
 
 Lookup = Callable[[str], Voicemail | None]
 
@@ -72,7 +72,7 @@ class VoicemailList(ScrollView, can_focus=True):
             self.voicemail_id = voicemail_id
 
     class Activated(Message):
-        """Enter or a double click on a row."""
+        """A double click on a row (Enter is the screen's key: one path for it)."""
 
         def __init__(self, voicemail_id: str) -> None:
             super().__init__()
@@ -156,10 +156,10 @@ class VoicemailList(ScrollView, can_focus=True):
         self._post_highlighted()
 
     def _post_highlighted(self) -> None:
-        """Straight to the app, which shows the detail: bubbling up through the containers
+        """Straight to the screen, which shows the detail: bubbling up through the containers
         takes one queue hop each, and the screen paints the row in a frame of its own before
         the message arrives. One frame then shows both."""
-        self.app.post_message(self.Highlighted(self.cursor_id))
+        self.screen.post_message(self.Highlighted(self.cursor_id))
 
     def _keep_viewport(self, old_top_id: str | None, old_cursor_index: int | None) -> None:
         """New rows at the top must not push the user's rows around on screen."""
@@ -219,10 +219,6 @@ class VoicemailList(ScrollView, can_focus=True):
         self.select(vm_id)
         if event.chain >= 2:
             self.post_message(self.Activated(vm_id))
-
-    def key_enter(self) -> None:
-        if self.cursor_id is not None:
-            self.post_message(self.Activated(self.cursor_id))
 
     # -- rendering ----------------------------------------------------------------------------
 

@@ -1,0 +1,207 @@
+"""The poller: one long-running loop that keeps the inbox fresh, and the offline cache.
+
+Never ``set_interval``: a poll slower than the interval would be cancelled every time. Between
+polls it sleeps (jittered); after a failure it backs off (honouring ``Retry-After``); a rejected
+key stops it until the user asks again (``refresh``), which also replaces a poll that hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from vm_tui.api import NO_RETRY, ApiError, AuthError, PhoneIncClient
+from vm_tui.api.backoff import Backoff, jittered
+from vm_tui.api.models import Inbox, SkippedItem
+from vm_tui.inbox.state import InboxState
+from vm_tui.local.inbox_cache import InboxCache
+from vm_tui.text.safe import one_line
+
+from .announcements import Announcements
+from .connection import ConnectionStatus, Link
+from .events import ConnectionChanged, Emit, InboxChanged, Notice
+
+FIRST_CACHE_SAVE_AFTER = 2.0  # seconds after the first poll: the user waits for the inbox first
+CACHE_SAVE_AT_MOST_EVERY = 30.0
+
+
+class Poller:
+    def __init__(
+        self,
+        client: PhoneIncClient,
+        state: InboxState,
+        *,
+        emit: Emit,
+        interval: float,
+        cache: InboxCache | None = None,
+        announcements: Announcements | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        on_success: Callable[[], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self.emit = emit
+        self.interval = interval
+        self.cache = cache
+        self.announcements = announcements or Announcements()
+        self.clock = clock
+        self.rng = rng
+        self.on_success = on_success  # e.g. the outbox sender resumes after a rejected key
+        self.backoff = Backoff(base=2.0, ceiling=300.0, rng=rng)
+        self.status = ConnectionStatus()
+        self.polls_completed = 0
+        self._refresh = asyncio.Event()
+        self._skipped_reported: frozenset[str] = frozenset()
+        self._cache_saved_at = float("-inf")
+        self._cache_task: asyncio.Task[None] | None = None
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        await self.show_cached_inbox()
+        while True:
+            delay = await self._poll_until_answered()
+            await self._wait(delay)
+
+    def refresh(self) -> None:
+        """Poll now: also retries at once when offline, and replaces a poll that hangs."""
+        if self.status.link in (Link.OFFLINE, Link.KEY_REJECTED):
+            self._set_status(replace(self.status, link=Link.REFRESHING))
+        self._refresh.set()
+
+    async def _poll_until_answered(self) -> float | None:
+        while True:
+            self._refresh.clear()
+            poll = asyncio.ensure_future(self.poll_once())
+            asked = asyncio.ensure_future(self._refresh.wait())
+            try:
+                done, _ = await asyncio.wait({poll, asked}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                asked.cancel()
+            if poll in done:
+                return poll.result()
+            poll.cancel()  # the user asked for a fresh one
+            with contextlib.suppress(asyncio.CancelledError):
+                await poll
+
+    async def _wait(self, delay: float | None) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._refresh.wait(), timeout=delay)
+
+    # -- one poll -----------------------------------------------------------------------------
+
+    async def poll_once(self) -> float | None:
+        """Poll once; return seconds until the next poll (None: wait for ``refresh``)."""
+        token = self.state.begin_poll()
+        if not self.state.loaded:
+            self._set_status(replace(self.status, link=Link.CONNECTING))
+        try:
+            # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
+            inbox = await self.client.list_voicemails(retry=NO_RETRY, incremental=self.state.loaded)
+        except ApiError as error:
+            return self._failed(error)
+        self.backoff.reset()
+        first = not self.polls_completed
+        diff = self.state.apply_poll(inbox, token)
+        announce = self.announcements.arrived(self.state.order)
+        if not diff.empty:
+            self.emit(InboxChanged(diff, announce))
+        self._report_skipped(inbox.skipped)
+        self.polls_completed += 1
+        self._set_status(ConnectionStatus(Link.LIVE))
+        if self.on_success is not None:
+            self.on_success()
+        if first:
+            asyncio.get_running_loop().call_later(
+                FIRST_CACHE_SAVE_AFTER, self.save_cache_soon, CACHE_SAVE_AT_MOST_EVERY
+            )
+        elif not diff.empty:
+            self.save_cache_soon(CACHE_SAVE_AT_MOST_EVERY)
+        return jittered(self.interval, self.rng)
+
+    def _failed(self, error: ApiError) -> float | None:
+        message = one_line(str(error), 120)
+        loaded = self.state.loaded
+        if isinstance(error, AuthError):  # a rejected key will not fix itself
+            self._set_status(ConnectionStatus(Link.KEY_REJECTED, message, stale=loaded))
+            self.emit(
+                Notice(
+                    "Phone.inc rejected the API key. Log in again with `vm-tui auth login` (or "
+                    "set PHONE_INC_API_KEY) and restart, or press r to try again.",
+                    "error",
+                    title="API key rejected",
+                    timeout=20,
+                )
+            )
+            return None
+        delay = self.backoff.next_delay(getattr(error, "retry_after", None))
+        self._set_status(
+            ConnectionStatus(Link.OFFLINE, message, retry_at=self.clock() + delay, stale=loaded)
+        )
+        return delay
+
+    def _report_skipped(self, skipped: Iterable[SkippedItem]) -> None:
+        reasons = frozenset(one_line(item.reason, 80) for item in skipped)
+        if reasons and reasons != self._skipped_reported:
+            self.emit(
+                Notice(
+                    f"{len(reasons)} voicemail(s) could not be read and are not shown "
+                    f"({sorted(reasons)[0]}).",
+                    "warning",
+                )
+            )
+        self._skipped_reported = reasons
+
+    def _set_status(self, status: ConnectionStatus) -> None:
+        if status != self.status:
+            self.status = status
+            self.emit(ConnectionChanged(status))
+
+    # -- the offline cache --------------------------------------------------------------------
+
+    async def show_cached_inbox(self) -> None:
+        """Offline start: the last inbox from disk, marked stale until a poll succeeds.
+
+        Read and parsed in a thread (10,000 voicemails take ~100 ms), before the first poll.
+        """
+        if self.cache is None or self.state.loaded:
+            return
+        cached: Inbox | None = await asyncio.to_thread(self.cache.load)
+        if cached is None or self.state.loaded:
+            return
+        diff = self.state.apply_poll(cached)
+        self.announcements.arrived(self.state.order)
+        self.emit(InboxChanged(diff))
+        self._set_status(ConnectionStatus(Link.CONNECTING, stale=True))
+
+    def save_cache_soon(self, at_most_every: float = 0.0) -> None:
+        """Write the cache off the loop (10,000 voicemails take ~150 ms to serialise)."""
+        if self.cache is None or not self.state.loaded:
+            return
+        now = self.clock()
+        if now - self._cache_saved_at < at_most_every:
+            return
+        if self._cache_task is not None and not self._cache_task.done():
+            return  # one writer at a time; the next change writes again
+        self._cache_saved_at = now
+        self._cache_task = asyncio.ensure_future(self._write_cache())
+
+    async def save_cache_now(self) -> None:
+        """For quitting: the last word of the server on disk before the process ends."""
+        if self._cache_task is not None and not self._cache_task.done():
+            await self._cache_task
+        self._cache_saved_at = float("-inf")
+        self.save_cache_soon()
+        if self._cache_task is not None:
+            await self._cache_task
+
+    async def _write_cache(self) -> None:
+        # The snapshot is immutable, so a thread may serialise it while the loop goes on.
+        if self.cache is not None:
+            with contextlib.suppress(OSError):  # best effort: the next save tries again
+                await asyncio.to_thread(self.cache.save, self.state.server_inbox())

@@ -1,0 +1,216 @@
+"""The inbox as the user works it: the poller, the outbox sender, the undo window of deletes,
+the recording library and the playback session, wired to one inbox state.
+
+A face (the TUI screen) builds one, starts its two loops (``run_poller``, ``run_sender``) in
+its own workers, calls its commands, and shows the events it emits. Everything runs on the
+event loop; nothing here knows Textual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from vm_tui.api import PhoneIncClient, RecordingDownloader, Voicemail
+from vm_tui.audio.player import Player
+from vm_tui.inbox.outbox import Operation
+from vm_tui.inbox.state import InboxState
+from vm_tui.local.inbox_cache import InboxCache
+from vm_tui.local.outbox_journal import OutboxJournal
+
+from .announcements import Announcements, SeenStore
+from .events import (
+    AppEvent,
+    Emit,
+    InboxChanged,
+    Notice,
+    PendingChanged,
+    RecordingChanged,
+    ignore,
+)
+from .library import Decoder, RecordingLibrary, decode_mp3
+from .outbox_sender import OutboxSender
+from .playback import PlaybackSession
+from .poller import Poller
+from .undo import UndoWindow
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceOptions:
+    poll_interval: float = 15.0
+    undo_seconds: float = 5.0
+    default_speed: float = 1.0
+
+
+class InboxService:
+    def __init__(
+        self,
+        client: PhoneIncClient,
+        *,
+        emit: Emit = ignore,
+        journal: OutboxJournal | None = None,
+        downloader: RecordingDownloader | None = None,
+        player: Player | None = None,
+        cache: InboxCache | None = None,
+        seen: SeenStore | None = None,
+        options: ServiceOptions | None = None,
+        now: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        decoder: Decoder = decode_mp3,
+    ) -> None:
+        options = options or ServiceOptions()
+        self.client = client
+        self._emit = emit
+        self.state = InboxState(clock=now) if now is not None else InboxState()
+        self.journal = journal if journal is not None else OutboxJournal(None)
+        self.downloader = downloader or RecordingDownloader()
+        self.sender = OutboxSender(client, self.state, self.journal, emit=self._relay)
+        self.poller = Poller(
+            client,
+            self.state,
+            emit=self._relay,
+            interval=options.poll_interval,
+            cache=cache,
+            announcements=Announcements(seen),
+            clock=monotonic,
+            on_success=self.sender.key_works,
+        )
+        self.undo = UndoWindow(options.undo_seconds, self._commit_deletes)
+        self.library = RecordingLibrary(
+            client,
+            self.downloader,
+            emit=self._relay,
+            decoder=decoder,
+            on_retrieved=self._fresher_copy,
+        )
+        self.playback = PlaybackSession(
+            self.library,
+            player,
+            emit=self._relay,
+            on_finished=self._heard_to_the_end,
+            on_gone=self.gone,
+            speed=options.default_speed,
+        )
+
+    # -- running ------------------------------------------------------------------------------
+
+    def listen(self, emit: Emit) -> None:
+        """Where the events go (the face that shows them)."""
+        self._emit = emit
+
+    def start(self) -> None:
+        """Call on the running loop before the two loops start."""
+        self.playback.start()
+        self.sender.replay()
+        self._pending_changed()
+
+    async def run_poller(self) -> None:
+        await self.poller.run()
+
+    async def run_sender(self) -> None:
+        await self.sender.run()
+
+    def commit_deletes_now(self) -> list[str]:
+        """Deletes still in their undo window are queued at once (quitting, a signal)."""
+        return self.undo.commit_all()
+
+    async def shut_down(self, flush_seconds: float) -> None:
+        """Like quitting: commit deletes, give the outbox a moment, save the cache, stop audio.
+
+        Whatever the server has not confirmed stays in the journal for the next start.
+        """
+        self.commit_deletes_now()
+        if self.sender.pending_count():
+            self._relay(Notice("Sending pending changes…"))
+            await self.sender.flush(timeout=flush_seconds)
+        await self.poller.save_cache_now()
+        self.playback.close()
+        await self.library.aclose()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        await self.downloader.aclose()
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def mark(self, voicemail_id: str, listened: bool) -> None:
+        """Optimistic: the row changes now; the sender sends the PATCH and survives restarts."""
+        self.sender.submit(Operation.mark(voicemail_id, listened, owner=self.journal.owner))
+
+    def mark_many(self, voicemail_ids: Iterable[str], listened: bool) -> int:
+        owner = self.journal.owner
+        ops = [Operation.mark(vm_id, listened, owner=owner) for vm_id in voicemail_ids]
+        self.sender.submit_many(ops)
+        return len(ops)
+
+    def delete(self, voicemail_id: str) -> Voicemail | None:
+        """Hidden at once; sent when its undo window closes. Returns what was deleted."""
+        vm = self.state.get(voicemail_id)
+        if vm is None:
+            return None
+        self._relay(InboxChanged(self.state.hide(voicemail_id)))
+        self.undo.start(voicemail_id)
+        self._pending_changed()
+        return vm
+
+    def undo_delete(self) -> Voicemail | None:
+        """Take back the latest delete still in its window; the voicemail, or None."""
+        voicemail_id = self.undo.undo()
+        if voicemail_id is None:
+            return None
+        self._relay(InboxChanged(self.state.unhide(voicemail_id)))
+        self._pending_changed()
+        return self.state.get(voicemail_id)
+
+    def gone(self, voicemail_id: str) -> None:
+        """The server says 404: a colleague deleted it."""
+        self.undo.forget(voicemail_id)
+        self._relay(InboxChanged(self.state.forget(voicemail_id)))
+        self.library.forget(voicemail_id)
+        self.playback.forget(voicemail_id)
+
+    def play(self, voicemail_id: str) -> None:
+        vm = self.state.get(voicemail_id)
+        if vm is not None:
+            self.playback.play(voicemail_id, recording_ready=vm.recording_ready)
+
+    def prefetch(self, voicemail_id: str) -> None:
+        vm = self.state.get(voicemail_id)
+        if vm is not None and vm.recording_ready:
+            self.library.prefetch(voicemail_id)
+
+    def refresh(self) -> None:
+        self.poller.refresh()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _commit_deletes(self, voicemail_ids: list[str]) -> None:
+        owner = self.journal.owner
+        for vm_id in voicemail_ids:
+            self.library.forget(vm_id)
+            self.playback.forget(vm_id)
+        self.sender.submit_many([Operation.delete(vm_id, owner=owner) for vm_id in voicemail_ids])
+
+    def _heard_to_the_end(self, voicemail_id: str) -> None:
+        vm = self.state.get(voicemail_id)
+        if vm is not None and not vm.listened:
+            self.mark(voicemail_id, True)
+
+    def _fresher_copy(self, voicemail: Voicemail) -> None:
+        self._relay(InboxChanged(self.state.apply_voicemail(voicemail)))
+
+    def _pending_changed(self) -> None:
+        self._relay(PendingChanged(self.sender.pending_count()))
+
+    def _relay(self, event: AppEvent) -> None:
+        """Everything the parts emit passes here: deletes in their undo window count as
+        pending too, and empty diffs go nowhere."""
+        if isinstance(event, PendingChanged):
+            event = dataclasses.replace(event, count=event.count + len(self.undo))
+        elif (isinstance(event, InboxChanged) and event.diff.empty and not event.announce) or (
+            isinstance(event, RecordingChanged) and self.state.get(event.voicemail_id) is None
+        ):
+            return
+        self._emit(event)

@@ -1,0 +1,29 @@
+"""``vm-tui`` with no command: the inbox (``--demo``: against the embedded demo server)."""
+
+from __future__ import annotations
+
+import sys
+
+from .context import current
+from .errors import reports_errors
+
+
+@reports_errors
+def run_tui(*, demo: bool, poll_interval: float | None) -> None:
+    from vm_tui import startup
+
+    startup.begin()  # before the UI is imported: see vm_tui.startup
+    from vm_tui.api.tls import preload
+    from vm_tui.local.config import network_config
+    from vm_tui.ui.launch import launch
+
+    ctx = current()
+    settings = ctx.settings(
+        poll_interval=poll_interval,
+        use_keyring=not demo,  # the demo brings its own key
+    )
+    if settings.ca_bundle and not demo:
+        preload(network_config(settings).trust)  # another trust store: start it now too
+    if settings.api_key and not demo:
+        ctx.check_key(settings.api_key)
+    sys.exit(launch(settings, demo=demo))

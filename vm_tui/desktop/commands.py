@@ -1,0 +1,96 @@
+"""Run a command from the user's config: an argv list, never a shell.
+
+What a stranger wrote (a caller's name, a transcription) reaches it only as data: placeholders
+replace text inside one argument, never split it, never become the program. No child of
+vm-tui gets the API key in its environment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+from collections.abc import Mapping, Sequence
+
+from vm_tui.text.safe import one_line
+
+# Never handed to a child: it has no business with the Phone.inc key.
+PRIVATE_ENV = ("PHONE_INC_API_KEY",)
+
+
+class CommandError(Exception):
+    """The command is missing, failed or timed out; ``str()`` is one line for the UI."""
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without the key, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV}
+    env.update(extra or {})
+    return env
+
+
+def expand_argv(argv: Sequence[str], values: Mapping[str, str]) -> list[str]:
+    """Replace ``{name}`` placeholders in the arguments (never in the program), one pass each."""
+    program, *args = argv
+    pattern = re.compile(r"\{(" + "|".join(re.escape(name) for name in values) + r")\}")
+    return [program, *(pattern.sub(lambda m: values[m.group(1)], arg) for arg in args)]
+
+
+async def run_command(
+    argv: Sequence[str],
+    *,
+    what: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+    keep_running: bool = False,
+) -> None:
+    """Run ``argv``; CommandError if it cannot start, fails, or outlives ``timeout``.
+
+    ``keep_running``: a program that is still running after ``timeout`` is left alone (a
+    softphone taking the call), not stopped; only an early failure is an error.
+    """
+    if not argv or not argv[0].strip():
+        raise CommandError(f"the {what} is empty")
+    name = one_line(argv[0], 60)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=dict(env) if env is not None else child_environment(),
+            start_new_session=True,  # its own process group: a timeout stops its children too
+        )
+    except FileNotFoundError:
+        raise CommandError(f"{what} not found: {name}") from None
+    except PermissionError:
+        raise CommandError(f"{what} is not executable: {name}") from None
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot run the {what} {name}: {error}") from None
+    try:
+        code = await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        if keep_running:
+            return
+        await _kill(process)
+        raise CommandError(
+            f"{what} {name} took longer than {timeout:g} s and was stopped"
+        ) from None
+    except asyncio.CancelledError:
+        if not keep_running:
+            await _kill(process)
+        raise
+    if code != 0:
+        raise CommandError(f"{what} {name} failed (exit status {code})")
+
+
+async def _kill(process: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover
+            process.kill()
+    with contextlib.suppress(ProcessLookupError):
+        await process.wait()

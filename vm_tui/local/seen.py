@@ -1,0 +1,50 @@
+"""The ids of voicemails already announced, kept across restarts (see
+``vm_tui.application.announcements``). Written in a thread, latest list wins."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .files import StorageError, read_json, write_private_json
+
+
+class SeenFile:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._next: list[str] | None = None
+        self._writing = False
+        self.last_error: StorageError | None = None
+
+    def load(self) -> list[str] | None:
+        data = read_json(self.path)
+        if not isinstance(data, dict) or not isinstance(data.get("ids"), list):
+            return None
+        return [item for item in data["ids"] if isinstance(item, str)]
+
+    def save_soon(self, ids: list[str]) -> None:
+        """Write ``ids`` off the caller's thread; a newer list replaces one not written yet."""
+        with self._lock:
+            self._next = ids
+            if self._writing:
+                return
+            self._writing = True
+        threading.Thread(target=self._write_latest, name="vm-tui-seen", daemon=True).start()
+
+    def flush(self) -> None:
+        """Write now what is waiting (quitting)."""
+        self._write_latest()
+
+    def _write_latest(self) -> None:
+        while True:
+            with self._lock:
+                ids, self._next = self._next, None
+                if ids is None:
+                    self._writing = False
+                    return
+            try:
+                write_private_json(self.path, {"version": 1, "ids": ids})
+                self.last_error = None
+            except StorageError as error:  # best effort: announcing twice beats crashing
+                self.last_error = error

@@ -1,0 +1,83 @@
+"""What vm-tui does to start as fast as a bare app, and to stay small all day: in one place.
+
+``begin()`` runs first thing in ``vm-tui`` (before the UI is imported); the app calls
+``after_first_frame()`` once its first frame is out and ``inbox_shown()`` once the first inbox
+is on screen (or will not come soon).
+
+- The garbage collector waits: starting builds ~300,000 objects that live for the whole session
+  (modules, classes, widgets, the inbox) and throws little away, yet the collector's passes
+  over them while they are built cost ~20 ms of a 300 ms start. Once the inbox is shown, one
+  full pass frees what start-up did discard, and ``gc.freeze()`` moves the survivors out of the
+  collector's sight for good, which also keeps later full passes (and poll stalls) short.
+- Big buffers go back to the OS when freed (glibc): glibc raises its mmap threshold to the
+  largest block freed so far (up to 32 MB), after which every later response, decoded body and
+  PCM buffer comes from the heap, where a freed block stays part of the process: RSS rose in
+  steps of 5-15 MB over a 10,000-voicemail soak. Fixing the threshold at glibc's default
+  (128 KiB) turns that off; a big block then costs an mmap and its page faults.
+- OpenSSL reads the CA bundles in a thread while the UI is imported (``vm_tui.api.tls``).
+- The phone number formatter (~15 ms to import) loads after the first frame, while the first
+  poll is on the network, not inside the first inbox's frame.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import sys
+
+M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
+MMAP_THRESHOLD = 128 * 1024
+
+_paused = False
+
+
+def begin() -> None:
+    pause_collector()
+    return_big_buffers_to_the_os()
+    from vm_tui.api.tls import preload
+
+    preload()
+
+
+def after_first_frame() -> None:
+    from vm_tui.text.phone import warm_up
+
+    warm_up()
+
+
+def inbox_shown() -> None:
+    """The collector runs again, with everything built so far frozen out of its passes (the
+    app calls it once)."""
+    resume_collector_and_freeze()
+
+
+def pause_collector() -> None:
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_collector_and_freeze() -> None:
+    """Idempotent; also right when nothing was paused (the heap is frozen either way). A
+    collector someone else turned off stays off."""
+    global _paused
+    if _paused:
+        gc.collect()
+    gc.freeze()
+    if _paused:
+        _paused = False
+        gc.enable()
+
+
+def return_big_buffers_to_the_os() -> bool:
+    """Fix glibc's mmap threshold; False where there is no glibc (macOS, musl): nothing to do."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))

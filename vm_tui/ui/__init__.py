@@ -1,0 +1,1 @@
+"""Textual only: the app, its screens and widgets, one app.tcss."""

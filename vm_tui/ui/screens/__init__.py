@@ -1,0 +1,1 @@
+"""Screens: the inbox (and its parts), the help overlay, pickers, the no-key screen."""
