@@ -547,3 +547,15 @@ async def test_marking_a_thousand_sends_every_mark_and_writes_in_batches(
         assert len(lines) < len(targets) + len(targets) // 10
         assert progress[-1].bulk_total == 0 and progress[-1].count == 0
         assert any(0 < e.bulk_done < e.bulk_total for e in progress)  # progress was shown
+
+
+async def test_cancelled_just_as_it_is_woken_it_stops(demo_server: DemoServer) -> None:
+    """Python 3.11's wait_for swallowed such a cancellation: the app never exited."""
+    async with harness(demo_server) as h:
+        task = asyncio.create_task(h.runner.run())
+        await asyncio.sleep(0.05)  # waiting to be woken
+        h.runner.key_works()  # wakes it...
+        task.cancel()  # ...in the same step as the shutdown
+        with pytest.raises(asyncio.CancelledError):
+            async with asyncio.timeout(5):
+                await task

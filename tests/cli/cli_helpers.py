@@ -1,6 +1,13 @@
-"""Run ``python -m vm_tui`` in a subprocess against a demo server, and check what it printed.
+"""Run ``vm-tui`` against a demo server, and check what it printed.
 
-Every run is checked for the API key in its output (it must never appear) and for tracebacks.
+``run_cli`` runs the command in this process with click's CliRunner (fast: no interpreter
+start, no imports), unless the run needs a process of its own: ALSA reads its configuration
+once per process (playback into a file), another interpreter was asked for, or the keyring
+backend is chosen per run. ``start`` / ``finish`` always run a real ``python -m vm_tui``: the
+end-to-end tests (signals, terminals, tracebacks, key leaks) use them.
+
+Every run is checked for the API key in its output (it must never appear) and for tracebacks
+(in-process: for an exception that escaped the command).
 """
 
 from __future__ import annotations
@@ -122,17 +129,57 @@ def check_clean(result: Result, secrets: Iterable[str]) -> None:
     assert b"Traceback" not in result.err, result.stderr
 
 
+def needs_a_process(env: Mapping[str, str], python: str | None) -> bool:
+    return python is not None or "ALSA_CONFIG_PATH" in env or "PYTHON_KEYRING_BACKEND" in env
+
+
 def run_cli(
     *args: str,
     env: Mapping[str, str],
     python: str | None = None,
     cwd: Path | None = None,
+    input: bytes | None = None,
 ) -> Result:
-    """Run ``vm-tui ARGS`` with stdin from /dev/null; assert no key and no traceback leaked."""
+    """Run ``vm-tui ARGS`` with stdin empty (or ``input``); assert no key and no traceback."""
     secrets = [env.get("PHONE_INC_API_KEY", "")]
     if "--api-key" in args:
         secrets.append(args[args.index("--api-key") + 1])
-    return finish(start(command(*args, python=python), env, cwd=cwd), secrets)
+    if needs_a_process(env, python):
+        return finish(start(command(*args, python=python), env, cwd=cwd), secrets, input)
+    return run_in_process(args, env, cwd, input, secrets)
+
+
+def run_in_process(
+    args: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path | None,
+    input: bytes | None,
+    secrets: Iterable[str],
+) -> Result:
+    from click.testing import CliRunner
+
+    from vm_tui.cli import cli
+    from vm_tui.cli.context import CliContext
+
+    # The whole environment is the run's, as for a subprocess: no variable of this one leaks in.
+    overrides: dict[str, str | None] = dict.fromkeys(os.environ, None)
+    overrides.update(env)
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        outcome = CliRunner().invoke(
+            cli, list(args), env=overrides, input=input or b"", obj=CliContext(), prog_name="vm-tui"
+        )
+    finally:
+        os.chdir(previous)
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        raise AssertionError(f"vm-tui {' '.join(args)} raised") from outcome.exception
+    result = Result(
+        ("vm-tui", *args), outcome.exit_code, outcome.stdout_bytes, outcome.stderr_bytes
+    )
+    check_clean(result, secrets)
+    return result
 
 
 def api_requests(server: DemoServer, method: str | None = None) -> list[tuple[str, str, bytes]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -62,6 +63,25 @@ async def make_app(fixed_server: DemoServer) -> AsyncIterator[MakeApp]:
     yield make
     for player in players:
         player.close()
+
+
+@dataclass(frozen=True)
+class LoadedApp:
+    """The app (against ``fixed_server``, 120x36, toasts shown) with its first inbox loaded."""
+
+    app: VoicemailApp
+    pilot: Pilot[Any]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.app, self.pilot))
+
+
+@pytest.fixture
+async def loaded_app(make_app: MakeApp) -> AsyncIterator[LoadedApp]:
+    app = make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        yield LoadedApp(app, pilot)
 
 
 async def wait_until(

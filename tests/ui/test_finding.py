@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import MakeApp, loaded, next_poll, wait_for_text, wait_until
+from tests.ui.conftest import LoadedApp, next_poll, wait_for_text, wait_until
 from vm_tui.demo import DemoServer
 from vm_tui.ui.screens.pickers import Confirm, LinePicker
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
@@ -16,119 +16,109 @@ def shown(app: object) -> list[str]:
 
 
 async def test_search_filters_as_you_type_and_survives_polls(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        dana = next(v for v in fixed_server.voicemails() if "Dana" in (v["transcription"] or ""))
-        await pilot.press("slash", *"dana invoice")
-        assert shown(app) == [dana["id"]]
-        await wait_for_text(pilot, "search: dana invoice", "1 shown")
-        await pilot.press("enter")  # keep the filter, back to the list
-        assert app.focused is app.query_one(VoicemailList)
-        # A poll that adds a match and one that does not, and deletes nothing we show.
-        match = fixed_server.add_voicemail(transcription="Dana again about the invoice")
-        fixed_server.add_voicemail(transcription="Something else entirely")
-        await next_poll(pilot)
-        assert shown(app) == [match["id"], dana["id"]]
-        fixed_server.remove_voicemail(match["id"])
-        await next_poll(pilot)
-        assert shown(app) == [dana["id"]]
-        await pilot.press("escape")
-        assert len(shown(app)) == len(fixed_server.voicemails())
+    app, pilot = loaded_app
+    dana = next(v for v in fixed_server.voicemails() if "Dana" in (v["transcription"] or ""))
+    await pilot.press("slash", *"dana invoice")
+    assert shown(app) == [dana["id"]]
+    await wait_for_text(pilot, "search: dana invoice", "1 shown")
+    await pilot.press("enter")  # keep the filter, back to the list
+    assert app.focused is app.query_one(VoicemailList)
+    # A poll that adds a match and one that does not, and deletes nothing we show.
+    match = fixed_server.add_voicemail(transcription="Dana again about the invoice")
+    fixed_server.add_voicemail(transcription="Something else entirely")
+    await next_poll(pilot)
+    assert shown(app) == [match["id"], dana["id"]]
+    fixed_server.remove_voicemail(match["id"])
+    await next_poll(pilot)
+    assert shown(app) == [dana["id"]]
+    await pilot.press("escape")
+    assert len(shown(app)) == len(fixed_server.voicemails())
 
 
 async def test_search_matches_caller_in_any_form_and_line(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        caller = fixed_server.voicemails()[3]["from"]  # E.164, e.g. +33639981234
-        await pilot.press("slash", *caller[-6:])
-        assert all(v["from"] == caller for v in fixed_server.voicemails() if v["id"] in shown(app))
-        assert shown(app)
-        await pilot.press("escape", "slash", *"paris")
-        expected = [v["id"] for v in fixed_server.voicemails() if "Paris" in v["main_number_name"]]
-        assert shown(app) == expected
+    app, pilot = loaded_app
+    caller = fixed_server.voicemails()[3]["from"]  # E.164, e.g. +33639981234
+    await pilot.press("slash", *caller[-6:])
+    assert all(v["from"] == caller for v in fixed_server.voicemails() if v["id"] in shown(app))
+    assert shown(app)
+    await pilot.press("escape", "slash", *"paris")
+    expected = [v["id"] for v in fixed_server.voicemails() if "Paris" in v["main_number_name"]]
+    assert shown(app) == expected
 
 
-async def test_line_filter_and_unlistened_only(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("l")
-        await wait_until(pilot, lambda: isinstance(app.screen, LinePicker))
-        sales = [v for v in fixed_server.voicemails() if v["main_number_name"] == "Sales"]
-        unread = sum(v["listened_at"] is None for v in sales)
-        await wait_for_text(pilot, f"Sales  ({unread} new, {len(sales)} in all)")
-        picker = app.screen
-        assert isinstance(picker, LinePicker)
-        index = [line.name for line in picker.lines].index("Sales") + 1
-        await pilot.press(*(["down"] * index), "enter")
-        assert shown(app) == [v["id"] for v in sales]
-        await wait_for_text(pilot, f"line: Sales ({unread} new)")
-        await pilot.press("o")
-        assert shown(app) == [v["id"] for v in sales if v["listened_at"] is None]
-        await wait_for_text(pilot, "unlistened only")
-        # The filter keeps working as voicemails change: mark one, it leaves the view.
-        first = shown(app)[0]
-        app.query_one(VoicemailList).select(first)
-        await pilot.press("m")
-        assert first not in shown(app)
-        await pilot.press("escape")
-        assert len(shown(app)) == len(fixed_server.voicemails())
+async def test_line_filter_and_unlistened_only(
+    loaded_app: LoadedApp, fixed_server: DemoServer
+) -> None:
+    app, pilot = loaded_app
+    await pilot.press("l")
+    await wait_until(pilot, lambda: isinstance(app.screen, LinePicker))
+    sales = [v for v in fixed_server.voicemails() if v["main_number_name"] == "Sales"]
+    unread = sum(v["listened_at"] is None for v in sales)
+    await wait_for_text(pilot, f"Sales  ({unread} new, {len(sales)} in all)")
+    picker = app.screen
+    assert isinstance(picker, LinePicker)
+    index = [line.name for line in picker.lines].index("Sales") + 1
+    await pilot.press(*(["down"] * index), "enter")
+    assert shown(app) == [v["id"] for v in sales]
+    await wait_for_text(pilot, f"line: Sales ({unread} new)")
+    await pilot.press("o")
+    assert shown(app) == [v["id"] for v in sales if v["listened_at"] is None]
+    await wait_for_text(pilot, "unlistened only")
+    # The filter keeps working as voicemails change: mark one, it leaves the view.
+    first = shown(app)[0]
+    app.query_one(VoicemailList).select(first)
+    await pilot.press("m")
+    assert first not in shown(app)
+    await pilot.press("escape")
+    assert len(shown(app)) == len(fixed_server.voicemails())
 
 
 async def test_n_and_shift_n_jump_between_unlistened(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     unread = [v["id"] for v in fixed_server.voicemails() if v["listened_at"] is None]
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        assert app.inbox.selected_id == unread[0]
-        await pilot.press("n")
-        assert app.inbox.selected_id == unread[1]
-        await pilot.press("n", "n")
-        assert app.inbox.selected_id == unread[3]
-        await pilot.press("N")
-        assert app.inbox.selected_id == unread[2]
-        await pilot.press("G", "n")
-        await wait_until(
-            pilot, lambda: "No more unlistened" in "".join(n.message for n in app._notifications)
-        )
+    app, pilot = loaded_app
+    assert app.inbox.selected_id == unread[0]
+    await pilot.press("n")
+    assert app.inbox.selected_id == unread[1]
+    await pilot.press("n", "n")
+    assert app.inbox.selected_id == unread[3]
+    await pilot.press("N")
+    assert app.inbox.selected_id == unread[2]
+    await pilot.press("G", "n")
+    await wait_until(
+        pilot, lambda: "No more unlistened" in "".join(n.message for n in app._notifications)
+    )
 
 
 async def test_mark_all_shown_listened_asks_first(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("slash", *"sales", "enter")
-        targets = [i for i in shown(app) if not app.service.state.get(i).listened]  # type: ignore[union-attr]
-        assert targets
-        await pilot.press("M")
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
-        await pilot.press("n")
-        assert all(not app.service.state.get(i).listened for i in targets)  # type: ignore[union-attr]
-        await pilot.press("M")
-        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
-        await pilot.press("y")
-        await wait_until(
-            pilot, lambda: len(app.service.journal) == 0 and not app.service.state.pending_ids()
-        )
-        served = {v["id"]: v for v in fixed_server.voicemails()}
-        assert all(served[i]["listened_at"] is not None for i in targets)
-        others = [v for v in fixed_server.voicemails() if v["main_number_name"] != "Sales"]
-        assert any(v["listened_at"] is None for v in others)  # only what was shown
+    app, pilot = loaded_app
+    await pilot.press("slash", *"sales", "enter")
+    targets = [i for i in shown(app) if not app.service.state.get(i).listened]  # type: ignore[union-attr]
+    assert targets
+    await pilot.press("M")
+    await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+    await pilot.press("n")
+    assert all(not app.service.state.get(i).listened for i in targets)  # type: ignore[union-attr]
+    await pilot.press("M")
+    await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+    await pilot.press("y")
+    await wait_until(
+        pilot, lambda: len(app.service.journal) == 0 and not app.service.state.pending_ids()
+    )
+    served = {v["id"]: v for v in fixed_server.voicemails()}
+    assert all(served[i]["listened_at"] is not None for i in targets)
+    others = [v for v in fixed_server.voicemails() if v["main_number_name"] != "Sales"]
+    assert any(v["listened_at"] is None for v in others)  # only what was shown
 
 
-async def test_y_copies_the_callers_number(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("j", "y")
-        assert app.clipboard == fixed_server.voicemails()[1]["from"]
+async def test_y_copies_the_callers_number(loaded_app: LoadedApp, fixed_server: DemoServer) -> None:
+    app, pilot = loaded_app
+    await pilot.press("j", "y")
+    assert app.clipboard == fixed_server.voicemails()[1]["from"]

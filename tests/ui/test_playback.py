@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.audio.audio_helpers import FakeBackend
-from tests.ui.conftest import MakeApp, loaded, wait_for_notice, wait_until
+from tests.ui.conftest import LoadedApp, MakeApp, loaded, wait_for_notice, wait_until
 from vm_tui.audio.decode import decode
 from vm_tui.audio.errors import NoSoundDeviceError
 from vm_tui.audio.player import Player, PlayerState
@@ -48,152 +48,136 @@ def patches(server: DemoServer) -> list[tuple[str, bytes]]:
 
 
 async def test_enter_retrieves_downloads_without_the_key_and_plays_the_decoded_pcm(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        fixed_server.clear_requests()
-        backend = await play(pilot, target["id"])
-        expected = decode(fixed_server.recording_bytes(target["id"]), "mp3")
-        assert backend.last.data == expected.data
-        assert backend.last.sample_rate == expected.sample_rate
-        # A fresh retrieve came before the download, and storage never saw the key.
-        paths = [r.path for r in fixed_server.requests]
-        assert paths[0] == f"/api/v1/voicemails/{target['id']}"
-        assert any(p.startswith("/rails/active_storage/") for p in paths[1:])
-        assert fixed_server.storage_requests
-        for request in [*fixed_server.storage_requests, *fixed_server.requests[1:]]:
-            assert "x-api-key" not in request.headers
-            assert fixed_server.api_key not in request.path
-        # The duration is now known, in the list and the player bar.
-        assert app.service.library.durations[target["id"]] == pytest.approx(expected.duration)
-        await wait_until(pilot, lambda: app.query_one(PlayerBar).view.state == "playing")
+    app, pilot = loaded_app
+    fixed_server.clear_requests()
+    backend = await play(pilot, target["id"])
+    expected = decode(fixed_server.recording_bytes(target["id"]), "mp3")
+    assert backend.last.data == expected.data
+    assert backend.last.sample_rate == expected.sample_rate
+    # A fresh retrieve came before the download, and storage never saw the key.
+    paths = [r.path for r in fixed_server.requests]
+    assert paths[0] == f"/api/v1/voicemails/{target['id']}"
+    assert any(p.startswith("/rails/active_storage/") for p in paths[1:])
+    assert fixed_server.storage_requests
+    for request in [*fixed_server.storage_requests, *fixed_server.requests[1:]]:
+        assert "x-api-key" not in request.headers
+        assert fixed_server.api_key not in request.path
+    # The duration is now known, in the list and the player bar.
+    assert app.service.library.durations[target["id"]] == pytest.approx(expected.duration)
+    await wait_until(pilot, lambda: app.query_one(PlayerBar).view.state == "playing")
 
 
-async def test_natural_end_marks_listened(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
+async def test_natural_end_marks_listened(loaded_app: LoadedApp, fixed_server: DemoServer) -> None:
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        backend = await play(pilot, target["id"])
-        assert patches(fixed_server) == []
-        backend.last.finish()  # the audio ran out by itself
-        await wait_until(pilot, lambda: patches(fixed_server), what="PATCH")
-        assert patches(fixed_server) == [(f"/api/v1/voicemails/{target['id']}", b"listened=true")]
-        await wait_until(pilot, lambda: app.service.state.get(target["id"]).listened)  # type: ignore[union-attr]
+    app, pilot = loaded_app
+    backend = await play(pilot, target["id"])
+    assert patches(fixed_server) == []
+    backend.last.finish()  # the audio ran out by itself
+    await wait_until(pilot, lambda: patches(fixed_server), what="PATCH")
+    assert patches(fixed_server) == [(f"/api/v1/voicemails/{target['id']}", b"listened=true")]
+    await wait_until(pilot, lambda: app.service.state.get(target["id"]).listened)  # type: ignore[union-attr]
 
 
-async def test_stop_and_switch_mark_nothing(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
+async def test_stop_and_switch_mark_nothing(
+    loaded_app: LoadedApp, fixed_server: DemoServer
+) -> None:
     first = unlistened_with_recording(fixed_server)
     other = next(v for v in fixed_server.voicemails() if v["recording_url"] and v != first)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        backend = await play(pilot, first["id"])
-        await pilot.press("x")  # stop
-        assert app.player is not None and app.player.sync()
-        assert app.player.state is PlayerState.STOPPED
-        handle = backend.last
-        assert handle.stopped
-        backend = await play(pilot, first["id"])
-        count = len(backend.handles)
-        app.query_one(VoicemailList).select(other["id"])
-        await pilot.press("enter")  # switch to another voicemail
-        await wait_until(pilot, lambda: len(backend.handles) > count)
-        assert backend.handles[count - 1].stopped
-        await pilot.pause(0.2)
-        assert patches(fixed_server) == []
+    app, pilot = loaded_app
+    backend = await play(pilot, first["id"])
+    await pilot.press("x")  # stop
+    assert app.player is not None and app.player.sync()
+    assert app.player.state is PlayerState.STOPPED
+    handle = backend.last
+    assert handle.stopped
+    backend = await play(pilot, first["id"])
+    count = len(backend.handles)
+    app.query_one(VoicemailList).select(other["id"])
+    await pilot.press("enter")  # switch to another voicemail
+    await wait_until(pilot, lambda: len(backend.handles) > count)
+    assert backend.handles[count - 1].stopped
+    await pilot.pause(0.2)
+    assert patches(fixed_server) == []
 
 
 async def test_already_listened_is_not_patched_again(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     done = next(v for v in fixed_server.voicemails() if v["listened_at"] and v["recording_url"])
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        backend = await play(pilot, done["id"])
-        backend.last.finish()
-        await wait_until(
-            pilot, lambda: app.player is not None and app.player.state is PlayerState.ENDED
-        )
-        await pilot.pause(0.2)
-        assert patches(fixed_server) == []
+    app, pilot = loaded_app
+    backend = await play(pilot, done["id"])
+    backend.last.finish()
+    await wait_until(
+        pilot, lambda: app.player is not None and app.player.state is PlayerState.ENDED
+    )
+    await pilot.pause(0.2)
+    assert patches(fixed_server) == []
 
 
-async def test_pause_seek_and_speed_keys(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
+async def test_pause_seek_and_speed_keys(loaded_app: LoadedApp, fixed_server: DemoServer) -> None:
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        await play(pilot, target["id"])
-        player = app.player
-        assert player is not None
-        await pilot.press("space")
-        assert player.sync() and player.state is PlayerState.PAUSED
-        await pilot.press("right")
-        assert player.sync() and player.position == pytest.approx(5.0, abs=0.3)
-        await pilot.press("left")
-        assert player.sync() and player.position == pytest.approx(0.0, abs=0.3)
-        await pilot.press("right_square_bracket")
-        assert app.service.playback.speed == 1.25 and player.sync() and player.speed == 1.25
-        await pilot.press("space")
-        assert player.sync() and player.state is PlayerState.PLAYING
+    app, pilot = loaded_app
+    await play(pilot, target["id"])
+    player = app.player
+    assert player is not None
+    await pilot.press("space")
+    assert player.sync() and player.state is PlayerState.PAUSED
+    await pilot.press("right")
+    assert player.sync() and player.position == pytest.approx(5.0, abs=0.3)
+    await pilot.press("left")
+    assert player.sync() and player.position == pytest.approx(0.0, abs=0.3)
+    await pilot.press("right_square_bracket")
+    assert app.service.playback.speed == 1.25 and player.sync() and player.speed == 1.25
+    await pilot.press("space")
+    assert player.sync() and player.state is PlayerState.PLAYING
 
 
-async def test_speed_is_kept_across_voicemails(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
+async def test_speed_is_kept_across_voicemails(
+    loaded_app: LoadedApp, fixed_server: DemoServer
+) -> None:
     ids = [v["id"] for v in fixed_server.voicemails() if v["recording_url"]][:2]
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("left_square_bracket")
-        assert app.service.playback.speed == 0.75
-        await play(pilot, ids[1])
-        assert app.player is not None and app.player.sync() and app.player.speed == 0.75
+    app, pilot = loaded_app
+    await pilot.press("left_square_bracket")
+    assert app.service.playback.speed == 0.75
+    await play(pilot, ids[1])
+    assert app.player is not None and app.player.sync() and app.player.speed == 0.75
 
 
 async def test_expired_signed_url_is_fetched_again_once(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        fixed_server.clear_requests()
-        fixed_server.inject_storage(Fault.status(403, b"<Error>AccessDenied</Error>"))
-        await play(pilot, target["id"])
-        retrieves = [
-            r for r in fixed_server.requests if r.path == f"/api/v1/voicemails/{target['id']}"
-        ]
-        assert len(retrieves) == 2
+    _app, pilot = loaded_app
+    fixed_server.clear_requests()
+    fixed_server.inject_storage(Fault.status(403, b"<Error>AccessDenied</Error>"))
+    await play(pilot, target["id"])
+    retrieves = [r for r in fixed_server.requests if r.path == f"/api/v1/voicemails/{target['id']}"]
+    assert len(retrieves) == 2
 
 
 async def test_storage_failure_shows_a_message_and_marks_nothing(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        fixed_server.inject_storage(Fault.status(500))
-        app.query_one(VoicemailList).select(target["id"])
-        await pilot.press("enter")
-        await wait_for_notice(pilot, "Could not load the recording", "HTTP 500")
-        assert app.query_one(PlayerBar).view.state == "error"
-        assert patches(fixed_server) == []
-        assert backend_of(app).handles == []
+    app, pilot = loaded_app
+    fixed_server.inject_storage(Fault.status(500))
+    app.query_one(VoicemailList).select(target["id"])
+    await pilot.press("enter")
+    await wait_for_notice(pilot, "Could not load the recording", "HTTP 500")
+    assert app.query_one(PlayerBar).view.state == "error"
+    assert patches(fixed_server) == []
+    assert backend_of(app).handles == []
 
 
-async def test_processing_recording(make_app: MakeApp, fixed_server: DemoServer) -> None:
-    app = make_app()
+async def test_processing_recording(loaded_app: LoadedApp, fixed_server: DemoServer) -> None:
     processing = next(v for v in fixed_server.voicemails() if v["recording_url"] is None)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        app.query_one(VoicemailList).select(processing["id"])
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "still processing" in app.query_one(PlayerBar).view.message)
+    app, pilot = loaded_app
+    app.query_one(VoicemailList).select(processing["id"])
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "still processing" in app.query_one(PlayerBar).view.message)
 
 
 async def test_no_sound_device_suggests_saving(make_app: MakeApp, fixed_server: DemoServer) -> None:
@@ -215,17 +199,15 @@ async def test_no_sound_device_suggests_saving(make_app: MakeApp, fixed_server: 
 
 
 async def test_no_ffmpeg_names_the_install_command(
-    make_app: MakeApp, fixed_server: DemoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    loaded_app: LoadedApp, fixed_server: DemoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    app = make_app()
     target = unlistened_with_recording(fixed_server)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without ffmpeg: the real lookup fails
-        app.query_one(VoicemailList).select(target["id"])
-        await pilot.press("enter")
-        await wait_for_notice(pilot, "ffmpeg", "apt-get install ffmpeg")
-        assert backend_of(app).handles == []
+    app, pilot = loaded_app
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without ffmpeg: the real lookup fails
+    app.query_one(VoicemailList).select(target["id"])
+    await pilot.press("enter")
+    await wait_for_notice(pilot, "ffmpeg", "apt-get install ffmpeg")
+    assert backend_of(app).handles == []
 
 
 async def test_s_saves_the_recording(
@@ -280,4 +262,31 @@ async def test_auto_advance_plays_the_next_unlistened(
         await wait_until(pilot, lambda: len(backend.handles) == 2, what="the next one plays")
         assert app.inbox.selected_id == ready[1]["id"]
         expected = decode(fixed_server.recording_bytes(ready[1]["id"]), "mp3")
+        assert backend.last.data == expected.data
+
+
+async def test_auto_advance_keeps_to_the_line_filter(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    """The next voicemail played is the next one shown: with a line filter set, from that line
+    (it once came from another line, while the cursor stayed put)."""
+    from vm_tui.inbox.filters import InboxFilter
+    from vm_tui.local.config import Settings
+
+    app = make_app(settings=Settings(poll_interval=60, auto_advance=True))
+    served = fixed_server.voicemails()
+    sales = [v for v in served if v["main_number_name"] == "Sales"]
+    ready = [v for v in sales if v["listened_at"] is None and v["recording_url"]]
+    first = ready[-2]
+    everywhere = served[served.index(first) + 1 :]
+    next_anywhere = next(v for v in everywhere if v["listened_at"] is None and v["recording_url"])
+    assert next_anywhere["main_number_name"] != "Sales"  # what the bug played
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        app.inbox.set_filter(InboxFilter(line=first["main_number"]))
+        backend = await play(pilot, first["id"])
+        backend.last.finish()
+        await wait_until(pilot, lambda: len(backend.handles) == 2, what="the next one plays")
+        assert app.inbox.selected_id == ready[-1]["id"]
+        expected = decode(fixed_server.recording_bytes(ready[-1]["id"]), "mp3")
         assert backend.last.data == expected.data

@@ -1,6 +1,7 @@
 """A short soak: many polls against a churning inbox; tasks, threads and memory stay flat.
 
-The long version (thousands of polls) runs in the benchmarks: ``make bench`` / ``--soak``.
+Not in the default run (``make test-slow`` runs it); the long version (thousands of polls)
+runs in the benchmarks: ``make bench`` / ``--soak``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import re
 import threading
 from collections import Counter
 
-from tests.ui.conftest import MakeApp, loaded, next_poll
+import pytest
+
+from tests.ui.conftest import LoadedApp, next_poll
 from vm_tui.demo import DemoServer
 
 
@@ -43,28 +46,27 @@ def churn(server: DemoServer, rng: random.Random) -> None:
         server.update_voicemail(rng.choice(ids), transcription=f"edited {rng.random()}")
 
 
+@pytest.mark.slow
 async def test_polls_against_a_churning_inbox_stay_flat(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
     rng = random.Random(7)
-    app = make_app()
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        for _ in range(30):  # warm up: caches, lazily created objects
-            churn(fixed_server, rng)
-            await next_poll(pilot)
-        app.clear_notifications()
-        await pilot.pause(0.1)
-        threads, tasks, rss = threading.active_count(), task_names(), rss_kib()
-        for _ in range(150):
-            churn(fixed_server, rng)
-            await next_poll(pilot)
-            await pilot.press("j")
-        app.clear_notifications()
-        await pilot.pause(0.1)
-        assert threading.active_count() == threads
-        grown = task_names() - tasks
-        assert not grown, f"tasks left behind: {dict(grown)}"
-        assert rss_kib() - rss < 12 * 1024, "memory grows with polls"
-        # The list still matches the server after all that churn.
-        assert app.service.state.order == [v["id"] for v in fixed_server.voicemails()]
+    app, pilot = loaded_app
+    for _ in range(30):  # warm up: caches, lazily created objects
+        churn(fixed_server, rng)
+        await next_poll(pilot)
+    app.clear_notifications()
+    await pilot.pause(0.1)
+    threads, tasks, rss = threading.active_count(), task_names(), rss_kib()
+    for _ in range(150):
+        churn(fixed_server, rng)
+        await next_poll(pilot)
+        await pilot.press("j")
+    app.clear_notifications()
+    await pilot.pause(0.1)
+    assert threading.active_count() == threads
+    grown = task_names() - tasks
+    assert not grown, f"tasks left behind: {dict(grown)}"
+    assert rss_kib() - rss < 12 * 1024, "memory grows with polls"
+    # The list still matches the server after all that churn.
+    assert app.service.state.order == [v["id"] for v in fixed_server.voicemails()]

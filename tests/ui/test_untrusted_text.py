@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.ui.conftest import (
+    LoadedApp,
     MakeApp,
     loaded,
     next_poll,
@@ -116,22 +117,20 @@ async def test_hostile_ids_are_shown_but_never_reach_a_request_path(
 
 
 async def test_a_100kb_transcription_renders_and_scrolls(
-    make_app: MakeApp, fixed_server: DemoServer
+    loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:
-    app = make_app()
     huge = ("word " * 20_000)[:100_000] + "THE-END"
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        vm = fixed_server.add_voicemail(transcription=huge)
-        await next_poll(pilot)
-        app.query_one(VoicemailList).select(vm["id"])
-        await pilot.pause()
-        detail = app.query_one(DetailPane)
+    app, pilot = loaded_app
+    vm = fixed_server.add_voicemail(transcription=huge)
+    await next_poll(pilot)
+    app.query_one(VoicemailList).select(vm["id"])
+    await pilot.pause()
+    detail = app.query_one(DetailPane)
 
-        def at_the_end() -> bool:
-            detail.scroll_end(animate=False, immediate=True)
-            return "THE-END" in screen_text(app)
+    def at_the_end() -> bool:
+        detail.scroll_end(animate=False, immediate=True)
+        return "THE-END" in screen_text(app)
 
-        await wait_until(pilot, at_the_end, what="the end of a 100 KB transcription")
-        await pilot.press("j")
-        assert app.inbox.selected_id != vm["id"]
+    await wait_until(pilot, at_the_end, what="the end of a 100 KB transcription")
+    await pilot.press("j")
+    assert app.inbox.selected_id != vm["id"]

@@ -33,6 +33,7 @@ from vm_tui.text.safe import one_line
 from vm_tui.text.times import absolute
 
 from .events import Emit, InboxChanged, Notice, PendingChanged, ignore
+from .waiting import wait_for_event
 
 SETTLE_EVERY = 0.05  # seconds: answers arriving together are settled together
 LOOK_AROUND_EVERY = 2.0  # seconds between looks at what other processes queued
@@ -136,8 +137,7 @@ class OutboxSender:
                 if not self._tasks and waits is None:
                     self._idle.set()
                 timeout = LOOK_AROUND_EVERY if waits is None else min(waits, LOOK_AROUND_EVERY)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.0))
+                await wait_for_event(self._wake, max(timeout, 0.0))
         finally:
             for task in self._tasks.values():
                 task.cancel()
@@ -147,12 +147,9 @@ class OutboxSender:
         """Send now and wait until nothing this process can send is pending (True), or time."""
         self._wake.set()
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout=timeout)
-        except TimeoutError:
-            return False
+            return await wait_for_event(self._idle, timeout)
         finally:
             self._settle_now()
-        return True
 
     def _start_due(self) -> float | None:
         """Start the sends that are due; seconds until the next retry, or None if none waits."""

@@ -24,6 +24,7 @@ from vm_tui.text.safe import one_line
 from .announcements import Announcements
 from .connection import ConnectionStatus, Link
 from .events import ConnectionChanged, Emit, InboxChanged, Notice
+from .waiting import wait_for_event
 
 FIRST_CACHE_SAVE_AFTER = 2.0  # seconds after the first poll: the user waits for the inbox first
 CACHE_SAVE_AT_MOST_EVERY = 30.0
@@ -90,8 +91,7 @@ class Poller:
                 await poll
 
     async def _wait(self, delay: float | None) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._refresh.wait(), timeout=delay)
+        await wait_for_event(self._refresh, delay)
 
     # -- one poll -----------------------------------------------------------------------------
 

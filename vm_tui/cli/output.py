@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -141,12 +140,7 @@ class StatusLine:
     def __enter__(self) -> StatusLine:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
             self._width = 0  # the interrupt handler ends the line
             return

@@ -70,7 +70,8 @@ async def run_command(
     except (OSError, ValueError) as error:
         raise CommandError(f"cannot run the {what} {name}: {error}") from None
     try:
-        code = await asyncio.wait_for(process.wait(), timeout)
+        async with asyncio.timeout(timeout):  # not wait_for: see vm_tui.application.waiting
+            code = await process.wait()
     except TimeoutError:
         if keep_running:
             return

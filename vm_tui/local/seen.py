@@ -12,7 +12,8 @@ from .files import StorageError, read_json, write_private_json
 class SeenFile:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _next and _writing
+        self._write_lock = threading.Lock()  # held while a list is being written
         self._next: list[str] | None = None
         self._writing = False
         self.last_error: StorageError | None = None
@@ -33,18 +34,26 @@ class SeenFile:
         threading.Thread(target=self._write_latest, name="vm-tui-seen", daemon=True).start()
 
     def flush(self) -> None:
-        """Write now what is waiting (quitting)."""
-        self._write_latest()
+        """Write now what is waiting, and wait for a write under way (quitting)."""
+        with self._write_lock:
+            with self._lock:
+                ids, self._next = self._next, None
+            if ids is not None:
+                self._write(ids)
 
     def _write_latest(self) -> None:
         while True:
-            with self._lock:
-                ids, self._next = self._next, None
-                if ids is None:
-                    self._writing = False
-                    return
-            try:
-                write_private_json(self.path, {"version": 1, "ids": ids})
-                self.last_error = None
-            except StorageError as error:  # best effort: announcing twice beats crashing
-                self.last_error = error
+            with self._write_lock:
+                with self._lock:
+                    ids, self._next = self._next, None
+                    if ids is None:
+                        self._writing = False
+                        return
+                self._write(ids)
+
+    def _write(self, ids: list[str]) -> None:
+        try:
+            write_private_json(self.path, {"version": 1, "ids": ids})
+            self.last_error = None
+        except StorageError as error:  # best effort: announcing twice beats crashing
+            self.last_error = error
