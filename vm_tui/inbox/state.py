@@ -269,13 +269,16 @@ class InboxState:
             display = None if vm is None else self._display(vm, self._overlays.get(vm_id))
             if (display is not None) != was_shown:
                 return self._recompute()
-            if vm is None or display is None:
+            if vm is None:
                 continue
+            # Hidden ones too: what hiding takes off the count depends on the server's copy.
             self._adjust_total -= self._adjust.pop(vm_id, 0)
             adjust = self._adjustment(vm, display)
             if adjust:
                 self._adjust[vm_id] = adjust
                 self._adjust_total += adjust
+            if display is None:
+                continue
             if not _looks_same(self._shown[vm_id], display):
                 changed.append(vm_id)
             self._shown[vm_id] = display
