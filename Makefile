@@ -10,7 +10,7 @@ ENV    := PYTHON='$(PYTHON)' VENV='$(VENV)'
 
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check lint format bench system-deps venv install test-pythons clean
+.PHONY: help demo test test-slow check format bench system-deps venv install test-pythons clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ demo: $(STAMP) ## Open the inbox against the embedded demo server
 
 test: $(STAMP) check ## Run ruff, mypy and the test suite
 	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP) ## The long tests left out of make test (the soak)
+	$(BIN)/python -m pytest -q -m slow
 
 test-pythons: ## Run the suite under each Python 3.11, 3.12, 3.13 found here (.venv-3.X each)
 	@./scripts/test-pythons.sh

@@ -18,7 +18,7 @@ JSON = st.recursive(
 )
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=150)
 @given(
     st.dictionaries(st.text(), JSON, max_size=4),
     st.lists(JSON, max_size=6),

@@ -17,7 +17,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=150)
 @given(VALUES | st.dictionaries(st.text(), VALUES))
 def test_round_trips_and_stays_ascii(data: Any) -> None:
     text = "".join(_encode(data))
@@ -25,7 +25,7 @@ def test_round_trips_and_stays_ascii(data: Any) -> None:
     assert json.loads(text) == data
 
 
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=50)
 @given(st.dictionaries(st.text(), st.lists(VALUES, max_size=6)))
 def test_iterators_are_written_as_lists(data: dict[str, list[Any]]) -> None:
     lazy = {key: iter(value) for key, value in data.items()}

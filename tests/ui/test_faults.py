@@ -73,7 +73,7 @@ async def test_a_hanging_server_does_not_freeze_the_app(
     app = make_app(timeout=3)
     async with app.run_test(size=(140, 36), notifications=True) as pilot:
         await loaded(pilot)
-        fixed_server.inject(Fault.delay(2.5), path=LIST)
+        fixed_server.inject(Fault.delay(1.2), path=LIST)
         app.inbox.action_refresh()
         # While the poll hangs, keys still work and the screen still updates.
         for _ in range(5):

@@ -285,7 +285,7 @@ async def test_errors_are_shown_and_polling_recovers(
 ) -> None:
     app, pilot = loaded_app
     count = len(app.service.state)
-    fixed_server.inject(Fault.html_502(), times=2, path="/api/v1/voicemails")
+    fixed_server.inject(Fault.html_502(), path="/api/v1/voicemails")
     app.inbox.action_refresh()
     await wait_until(pilot, lambda: app.service.poller.status.link is Link.OFFLINE, what="offline")
     await wait_for_text(pilot, "offline", "502", "retrying in")

@@ -342,12 +342,18 @@ def _connect_failure(error: httpx.ConnectError, host: str, via: str | None) -> N
         if refused:
             return ProxyError(f"cannot reach {via}: connection refused")
         if unknown:
-            return ProxyError(f"cannot reach {via}: host name not found")
+            unresolved = ProxyError(f"cannot reach {via}: host name not found")
+            unresolved.transient = False
+            return unresolved
         return ProxyError(f"cannot reach {via}: connection failed")
     if refused:
         return NetworkError(f"cannot reach {host}: connection refused")
     if unknown:
-        return NetworkError(f"cannot reach {host}: host name not found")
+        # Not retried within the command (as an untrusted certificate is not): a name that
+        # does not resolve now will not in the next seconds. The outbox still tries later.
+        failure = NetworkError(f"cannot reach {host}: host name not found")
+        failure.transient = False
+        return failure
     return NetworkError(f"cannot reach {host}: connection failed")
 
 

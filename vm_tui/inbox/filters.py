@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from vm_tui.api.models import Voicemail
 
@@ -40,7 +41,7 @@ class InboxFilter:
         words = self.query.casefold().split()
         if not words:
             return True
-        haystack = _haystack(vm, name_for)
+        haystack = _haystack(vm, name_for(vm.caller) if name_for is not None else None)
         return all(word in haystack for word in words)
 
     def visible(
@@ -64,7 +65,10 @@ def line_key(vm: Voicemail) -> str:
     return vm.line_number or vm.line_name
 
 
-def _haystack(vm: Voicemail, name_for: NameLookup | None) -> str:
+@lru_cache(maxsize=16384)
+def _haystack(vm: Voicemail, name: str | None) -> str:
+    """Everything a search looks in, folded once per voicemail (and contact name): typing a
+    query must not fold a megabyte transcription again at every key."""
     from vm_tui.text.phone import format_number
 
     parts = [
@@ -76,8 +80,7 @@ def _haystack(vm: Voicemail, name_for: NameLookup | None) -> str:
         vm.line_number_formatted,
         vm.transcription or "",
     ]
-    if name_for is not None:
-        parts.append(name_for(vm.caller) or "")
+    parts.append(name or "")
     return "\n".join(parts).casefold()
 
 

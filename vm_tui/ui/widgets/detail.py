@@ -23,6 +23,9 @@ from vm_tui.ui.widgets.player_bar import PlayerBar
 
 # Most transcriptions fit: then moving between voicemails keeps the pane's layout (see _update).
 TRANSCRIPTION_LINES = 8
+# A few screens of text; a longer transcription is shown in part (a 20 MB one would take
+# seconds to lay out on every cursor move).
+SHOWN_CHARACTERS = 4000
 
 
 class DetailPane(VerticalScroll):
@@ -101,7 +104,24 @@ class DetailPane(VerticalScroll):
                 body, Content.assemble(("Not transcribed yet.", "italic dim")), TRANSCRIPTION_LINES
             )
         else:
-            _update(body, Content(clean(vm.transcription)), TRANSCRIPTION_LINES)
+            _update(body, transcription_content(vm), TRANSCRIPTION_LINES)
+
+
+def transcription_content(vm: Voicemail) -> Content:
+    """The transcription as shown: at most ``SHOWN_CHARACTERS`` of it, so that a transcription of
+    any size costs what a screenful costs; the rest is a line that says how to read it all."""
+    text = vm.transcription or ""
+    if len(text) <= SHOWN_CHARACTERS:
+        return Content(clean(text))
+    head = text[:SHOWN_CHARACTERS]
+    cut = head.rfind(" ", SHOWN_CHARACTERS - 200)  # end on a word when one ends near the cut
+    head = head[:cut] if cut > 0 else head
+    more = len(text) - len(head)
+    return Content.assemble(
+        clean(head),
+        "…\n\n",
+        (f"… {more:,} more characters (vm-tui show {one_line(vm.id, 80)})", "italic $text-muted"),
+    )
 
 
 def _update(static: Static, content: Content, min_lines: int = 0) -> None:
