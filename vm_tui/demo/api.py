@@ -7,8 +7,8 @@ import json
 from typing import ClassVar
 
 from vm_tui.demo.context import Context
-from vm_tui.demo.faults import Fault
-from vm_tui.demo.httpbase import QuietHandler, RecordedRequest, Reply, json_reply
+from vm_tui.demo.faults import Fault, apply_edits, gzip_bomb_body, with_invalid_utf8
+from vm_tui.demo.httpbase import JSON, QuietHandler, RecordedRequest, Reply, json_reply
 from vm_tui.demo.model import to_dict
 from vm_tui.demo.params import ParamError, parse_listened
 from vm_tui.demo.signing import REDIRECT_PREFIX
@@ -54,10 +54,24 @@ class ApiHandler(QuietHandler):
             if chaos == "error":
                 return self.send_reply(_error(500, "Internal server error"))
         reply = self.route(request)
-        if fault is not None and fault.kind == "truncated_json":
+        if fault is None:
+            return self.send_reply(reply)
+        if fault.kind == "truncated_json":
             reply = _truncated(reply)
-        elif fault is not None and fault.kind == "malformed_item":
+        elif fault.kind == "malformed_item":
             reply = _malformed(reply)
+        elif fault.kind == "edit_json":
+            # A 204 (delete) has no body to edit: it becomes a 200 with one.
+            status = 200 if reply.status == 204 else reply.status
+            reply = json_reply(status, apply_edits(reply.body, fault.edits))
+        elif fault.kind == "invalid_utf8":
+            reply = Reply(reply.status, with_invalid_utf8(reply.body), reply.headers)
+        elif fault.kind == "gzip_bomb":
+            return self.send_reply(_bomb(fault.size))
+        elif fault.kind == "trickle":
+            return self.send_trickled(reply, fault.rate, ctx.stopping)
+        elif fault.kind == "content_length":
+            return self.send_reply(reply, declared_length=fault.value)
         return self.send_reply(reply)
 
     # -- routing -------------------------------------------------------------------------------
@@ -153,6 +167,12 @@ class ApiHandler(QuietHandler):
             return _error(404, "Recording not found")
         location = self.context.signer.storage_url(vm.id, verdict.expires_ms)
         return Reply(302, b"", (("Location", location), ("Cache-Control", "no-store")))
+
+
+def _bomb(size: int) -> Reply:
+    """200, gzip: the start of an inbox, then blanks up to ``size`` bytes once inflated."""
+    body = gzip_bomb_body(size, b'{"unlistened_count":0,"voicemails":[', b" ")
+    return Reply(200, body, (("Content-Type", JSON), ("Content-Encoding", "gzip")))
 
 
 def _truncated(reply: Reply) -> Reply:

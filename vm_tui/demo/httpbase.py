@@ -22,6 +22,7 @@ class RecordedRequest:
     path: str  # raw request target, query string included, as received
     headers: dict[str, str]  # lower-cased names; repeated headers joined with ", "
     body: bytes
+    peer: str = ""  # the client's address and port: which connection the request came on
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ class QuietHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        request = RecordedRequest(self.command, self.path, headers, body)
+        host, port = self.client_address[:2]
+        request = RecordedRequest(self.command, self.path, headers, body, f"{host}:{port}")
         self.record(request)  # before answering, so tests see even dropped requests
         self.answer(request)
 
@@ -201,19 +203,43 @@ class QuietHandler(BaseHTTPRequestHandler):
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)
 
-    def send_reply(self, reply: Reply, *, declared_length: int | None = None) -> None:
-        """Send ``reply``; HEAD gets headers only. ``declared_length`` can lie (truncation)."""
+    def send_reply(self, reply: Reply, *, declared_length: int | str | None = None) -> None:
+        """Send ``reply``; HEAD gets headers only. ``declared_length`` can lie (truncation, or
+        any text at all), and the connection is closed after it."""
+        self._send_head(reply, declared_length)
+        if self.command != "HEAD" and reply.body:
+            self.wfile.write(reply.body)
+        self.wfile.flush()
+        if declared_length is not None:
+            self.hang_up()
+
+    def send_trickled(self, reply: Reply, bytes_per_second: float, stop: threading.Event) -> None:
+        """Send ``reply`` with its headers at once and its body at ``bytes_per_second`` (at
+        least a byte at a time), until it is sent, the client hangs up, or ``stop`` is set."""
+        self._send_head(reply, None)
+        self.wfile.flush()
+        if self.command == "HEAD":
+            return
+        step = max(1, int(bytes_per_second / 10))
+        pause = step / bytes_per_second
+        body = reply.body
+        for start in range(0, len(body), step):
+            if stop.wait(pause):
+                return self.hang_up()
+            try:
+                self.wfile.write(body[start : start + step])
+                self.wfile.flush()
+            except OSError:  # the client gave up: that is what a deadline does
+                return self.hang_up()
+        return None
+
+    def _send_head(self, reply: Reply, declared_length: int | str | None) -> None:
         self.send_response(reply.status)
         for name, value in reply.headers:
             self.send_header(name, value)
         length = len(reply.body) if declared_length is None else declared_length
         self.send_header("Content-Length", str(length))
         self.end_headers()
-        if self.command != "HEAD" and reply.body:
-            self.wfile.write(reply.body)
-        self.wfile.flush()
-        if declared_length is not None:
-            self.hang_up()
 
     def hang_up(self) -> None:
         """Close the connection now, whatever was (not) sent."""

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from vm_tui.demo import recordings
 from vm_tui.demo.context import Context
+from vm_tui.demo.faults import gzip_bomb_body
 from vm_tui.demo.httpbase import QuietHandler, RecordedRequest, Reply
 
 NOT_AUDIO = b"this is not an mp3 file\n" * 64
@@ -48,6 +49,17 @@ class StorageHandler(QuietHandler):
                 return
             if fault.kind == "malformed_item":
                 reply = Reply(200, NOT_AUDIO, reply.headers)
+            elif fault.kind == "trickle":
+                self.send_trickled(reply, fault.rate, self.context.stopping)
+                return
+            elif fault.kind == "gzip_bomb":
+                bomb = gzip_bomb_body(fault.size, b"", b"\0")
+                headers = (("Content-Type", "audio/mpeg"), ("Content-Encoding", "gzip"))
+                self.send_reply(Reply(200, bomb, headers))
+                return
+            elif fault.kind == "content_length":
+                self.send_reply(reply, declared_length=fault.value)
+                return
         self.send_reply(reply)
 
     def blob(self, request: RecordedRequest) -> Reply:
