@@ -8,6 +8,7 @@ from .errors import (
     AuthError,
     BadRequestError,
     ConfigError,
+    DeadlineError,
     DownloadError,
     DownloadTooLargeError,
     ForbiddenError,
@@ -22,6 +23,7 @@ from .errors import (
     ServerError,
     ValidationError,
 )
+from .limits import Limits
 from .models import Inbox, SkippedItem, Voicemail, parse_inbox, parse_voicemail
 from .recording import fetch_recording
 from .retry import NO_RETRY, RetryPolicy
@@ -35,12 +37,14 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "ConfigError",
+    "DeadlineError",
     "DownloadError",
     "DownloadTooLargeError",
     "ForbiddenError",
     "HttpStatusError",
     "Inbox",
     "InvalidIdError",
+    "Limits",
     "NetworkError",
     "NotFoundError",
     "PhoneIncClient",

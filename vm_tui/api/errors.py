@@ -83,6 +83,18 @@ class ApiTimeoutError(NetworkError):
     """The server (or the proxy) took too long."""
 
 
+class DeadlineError(ApiTimeoutError):
+    """A whole request took longer than its budget (``vm_tui.api.limits``): a server that
+    trickles its answer. Not retried within the same call (the budget is spent); the outbox and
+    the poller try again later."""
+
+    transient = False
+
+    def __init__(self, message: str, *, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
 class TlsError(NetworkError):
     """The TLS handshake failed (not a certificate problem: a protocol or cipher mismatch)."""
 
