@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from .errors import ProtocolError
+
+# More than this many unlistened voicemails is not a count but nonsense (10**100, 2**63): the
+# badge is then counted from the voicemails received instead.
+MAX_COUNT = 10**9
+# A lone surrogate (from a JSON escape such as "\ud800") cannot be encoded: not to the
+# terminal, nor to a file, nor into a URL. Each becomes U+FFFD when the voicemail is parsed.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,8 @@ def parse_voicemail(data: object) -> Voicemail:
 
     Every poll parses the whole inbox (10,000 voicemails are ~35 ms): well-formed values take a
     fast path of plain type checks, and anything else goes through the checks that explain it.
+    Lone surrogates in any text become U+FFFD (an ASCII string, most of them, is known to have
+    none at once).
     """
     if type(data) is not dict and not isinstance(data, Mapping):
         raise ProtocolError(f"expected a voicemail object, got {_type_name(data)}")
@@ -98,6 +108,26 @@ def parse_voicemail(data: object) -> Voicemail:
         line_id = _optional_str(data, "main_number_id")
     if type(line_name) is not str:
         line_name = _optional_str(data, "main_number_name") or ""
+    # The list spells it main_number, retrieve and update main_number_number.
+    line_number = _first_str(data, "main_number", "main_number_number")
+    line_formatted = _first_str(data, "main_number_formatted", "main_number_number_formatted")
+    # An ASCII string (most of them) has no lone surrogate; only the others are looked into.
+    if transcription is not None and not transcription.isascii():
+        transcription = _text(transcription)
+    if not (
+        vm_id.isascii()
+        and caller.isascii()
+        and line_name.isascii()
+        and line_number.isascii()
+        and line_formatted.isascii()
+        and (recording_url is None or recording_url.isascii())
+        and (line_id is None or line_id.isascii())
+    ):
+        vm_id, caller = _text(vm_id), _text(caller)
+        line_name, line_number = _text(line_name), _text(line_number)
+        line_formatted = _text(line_formatted)
+        recording_url = None if recording_url is None else _text(recording_url)
+        line_id = None if line_id is None else _text(line_id)
     return Voicemail(
         vm_id,
         caller,
@@ -107,9 +137,8 @@ def parse_voicemail(data: object) -> Voicemail:
         recording_url,
         line_id,
         line_name,
-        # The list spells it main_number, retrieve and update main_number_number.
-        _first_str(data, "main_number", "main_number_number"),
-        _first_str(data, "main_number_formatted", "main_number_number_formatted"),
+        line_number,
+        line_formatted,
     )
 
 
@@ -128,9 +157,8 @@ def parse_inbox(data: object) -> Inbox:
             vm = parse_voicemail(item)
         except ProtocolError as error:
             raw_id = item.get("id") if isinstance(item, Mapping) else None
-            skipped.append(
-                SkippedItem(index, raw_id if isinstance(raw_id, str) else None, str(error))
-            )
+            shown_id = _text(raw_id[:200]) if isinstance(raw_id, str) else None
+            skipped.append(SkippedItem(index, shown_id, str(error)))
             continue
         if vm.id in seen:
             skipped.append(SkippedItem(index, vm.id, "duplicate id"))
@@ -138,8 +166,9 @@ def parse_inbox(data: object) -> Inbox:
         seen.add(vm.id)
         voicemails.append(vm)
     count = data.get("unlistened_count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        # The badge can still be derived from what we have; do not hide the inbox over it.
+    if type(count) is not int or not 0 <= count <= MAX_COUNT:
+        # Missing, negative, absurd, a float, a bool: the badge can still be derived from what
+        # we have; do not hide the inbox over it.
         count = sum(1 for vm in voicemails if not vm.listened)
     return Inbox(count, tuple(voicemails), tuple(skipped))
 
@@ -164,6 +193,17 @@ def parse_time(value: str) -> datetime:
         return parsed.astimezone(UTC)
     except OverflowError:
         raise ValueError("timestamp out of range") from None
+
+
+def _text(value: str) -> str:
+    """``value`` with every lone surrogate replaced by U+FFFD."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")  # C speed; only a lone surrogate makes it fail
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", value)
+    return value
 
 
 def _format_time(value: datetime) -> str:

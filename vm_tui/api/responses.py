@@ -38,10 +38,20 @@ def decode_json(response: httpx.Response, content: bytes | None = None) -> Any:
     body = response.content if content is None else content
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except RecursionError:
+        raise ProtocolError(
+            f"the server sent JSON nested too deeply to read (HTTP {response.status_code})"
+        ) from None
+    except UnicodeDecodeError:
+        raise ProtocolError(
+            "the server sent something that is not JSON (invalid UTF-8, "
+            f"HTTP {response.status_code})"
+        ) from None
+    except ValueError:
         kind = response.headers.get("content-type", "unknown type").split(";")[0]
         raise ProtocolError(
-            f"the server sent something that is not JSON ({kind}, HTTP {response.status_code})"
+            f"the server sent something that is not JSON ({one_line(kind, 60)}, "
+            f"HTTP {response.status_code})"
         ) from None
 
 
@@ -99,8 +109,13 @@ def _is_json(response: httpx.Response) -> bool:
 def _message_from_body(response: httpx.Response) -> tuple[str, dict[str, list[str]]]:
     try:
         body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return _message_in(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        # Not JSON, or nested too deeply to read (or to turn into text): no message in it.
         return "", {}
+
+
+def _message_in(body: object) -> tuple[str, dict[str, list[str]]]:
     if not isinstance(body, dict):
         return "", {}
     error = body.get("error")
