@@ -115,11 +115,31 @@ def reports_errors(func: Callable[P, T]) -> Callable[P, T]:
             # A bug of ours: still one line, never a traceback (VM_TUI_DEBUG=1 shows it).
             if os.environ.get("VM_TUI_DEBUG"):
                 raise
+            if from_server_data(error):
+                # JSON too deep, a date past the calendar, a lone surrogate: the API layer turns
+                # each into an ApiError; should one slip past it, it is still the server's.
+                current().fail(
+                    f"could not use what the server sent ({one_line_of(error)})", EXIT_NETWORK
+                )
             current().fail(
                 f"unexpected error ({type(error).__name__}: {error}); please report it", 1
             )
 
     return wrapper
+
+
+def from_server_data(error: BaseException) -> bool:
+    """A RecursionError, an OverflowError from a date, or a UnicodeEncodeError of a lone
+    surrogate: nothing this program's own text or a local file produces."""
+    if isinstance(error, UnicodeEncodeError):
+        return error.reason == "surrogates not allowed"
+    return isinstance(error, RecursionError | OverflowError)
+
+
+def one_line_of(error: BaseException) -> str:
+    from vm_tui.text.safe import one_line
+
+    return one_line(f"{type(error).__name__}: {error}", 120)
 
 
 def local_error_message(error: OSError) -> str:
