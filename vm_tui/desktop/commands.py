@@ -3,6 +3,10 @@
 What a stranger wrote (a caller's name, a transcription) reaches it only as data: placeholders
 replace text inside one argument, never split it, never become the program. No child of
 vm-tui gets the API key in its environment.
+
+Two ways to run one: :func:`run_command` waits for it (and stops it after a timeout: the
+notification command), :func:`start_command` starts it and leaves it running once it has not
+failed at once (a softphone placing a call lives as long as the call).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import contextlib
 import os
 import re
 import signal
+import subprocess
+import threading
+import time
 from collections.abc import Mapping, Sequence
 
 from vm_tui.text.safe import one_line
@@ -38,22 +45,22 @@ def expand_argv(argv: Sequence[str], values: Mapping[str, str]) -> list[str]:
     return [program, *(pattern.sub(lambda m: values[m.group(1)], arg) for arg in args)]
 
 
+def _program_name(argv: Sequence[str], what: str) -> str:
+    if not argv or not argv[0].strip():
+        raise CommandError(f"the {what} is empty")
+    return one_line(argv[0], 60)
+
+
 async def run_command(
     argv: Sequence[str],
     *,
     what: str,
     env: Mapping[str, str] | None = None,
     timeout: float = 10.0,
-    keep_running: bool = False,
 ) -> None:
-    """Run ``argv``; CommandError if it cannot start, fails, or outlives ``timeout``.
-
-    ``keep_running``: a program that is still running after ``timeout`` is left alone (a
-    softphone taking the call), not stopped; only an early failure is an error.
-    """
-    if not argv or not argv[0].strip():
-        raise CommandError(f"the {what} is empty")
-    name = one_line(argv[0], 60)
+    """Run ``argv``; CommandError if it cannot start, fails, or outlives ``timeout`` (then it
+    and its children are stopped)."""
+    name = _program_name(argv, what)
     try:
         process = await asyncio.create_subprocess_exec(
             *argv,
@@ -73,18 +80,58 @@ async def run_command(
         async with asyncio.timeout(timeout):  # not wait_for: see vm_tui.application.waiting
             code = await process.wait()
     except TimeoutError:
-        if keep_running:
-            return
         await _kill(process)
         raise CommandError(
             f"{what} {name} took longer than {timeout:g} s and was stopped"
         ) from None
     except asyncio.CancelledError:
-        if not keep_running:
-            await _kill(process)
+        await _kill(process)
         raise
     if code != 0:
         raise CommandError(f"{what} {name} failed (exit status {code})")
+
+
+async def start_command(
+    argv: Sequence[str],
+    *,
+    what: str,
+    env: Mapping[str, str] | None = None,
+    settle: float = 3.0,
+) -> int | None:
+    """Start ``argv`` and leave it running; CommandError if it cannot start or fails (a
+    non-zero exit) within ``settle`` seconds. Returns its exit status, or None while it runs.
+
+    A plain ``Popen`` in a session of its own, not an asyncio subprocess: an asyncio transport
+    kills a child still running when it is closed or collected, and this child is meant to
+    outlive the call to this function, the event loop and ``vm-tui call`` itself. A daemon
+    thread reaps it when it ends, so it never lingers as a zombie.
+    """
+    name = _program_name(argv, what)
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=dict(env) if env is not None else child_environment(),
+            start_new_session=True,  # not stopped by a Ctrl-C meant for vm-tui
+        )
+    except FileNotFoundError:
+        raise CommandError(f"{what} not found: {name}") from None
+    except PermissionError:
+        raise CommandError(f"{what} is not executable: {name}") from None
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot run the {what} {name}: {error}") from None
+    deadline = time.monotonic() + settle
+    try:
+        while (code := process.poll()) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    finally:
+        if process.returncode is None:  # still running (or we were cancelled): let it be
+            threading.Thread(target=process.wait, name=f"reap {name}", daemon=True).start()
+    if code is not None and code != 0:
+        raise CommandError(f"{what} {name} failed (exit status {code})")
+    return code
 
 
 async def _kill(process: asyncio.subprocess.Process) -> None:
