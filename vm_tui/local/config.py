@@ -43,6 +43,7 @@ class Settings:
     default_speed: float = 1.0
     cache: bool = True  # keep the last inbox on disk for offline starts
     notify_command: tuple[str, ...] | None = None  # argv, run without a shell on new voicemail
+    call_command: tuple[str, ...] | None = None  # argv for C (call back); None: the tel: handler
     theme: str | None = None  # a Textual theme name
     contacts_file: str | None = None  # None: user config dir / "contacts.toml"
     # Used when no proxy variable (HTTPS_PROXY, ALL_PROXY...) is set; may hold credentials.
@@ -69,6 +70,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "poll_interval": _NUMBER,
     "bell": bool,
     "notify_command": list,
+    "call_command": list,
     "theme": str,
     "download_dir": str,
     "contacts_file": str,
@@ -113,6 +115,12 @@ DEFAULT_CONFIG = """\
 # its environment, and {caller}, {caller_name}, {line}, {transcription} in its arguments are
 # replaced by those values (each stays one argument).
 # notify_command = ["notify-send", "New voicemail", "{caller_name} {caller}: {transcription}"]
+
+# The command C (and `vm-tui call ID`) runs to call a caller back, as a list of arguments,
+# without a shell: {number} (the caller's number, +E.164) and {name} (their contact name, or
+# empty) are replaced inside arguments, each staying one argument. Without it, tel:+NUMBER is
+# opened with the desktop's handler (xdg-open, open, start), which is how softphones take calls.
+# call_command = ["linphonecsh", "dial", "{number}"]
 
 # A Textual theme, e.g. "textual-dark", "nord", "gruvbox". Without it, the theme you last
 # picked in the app is used.
@@ -194,8 +202,8 @@ def _check_value(path: Path, key: str, value: object) -> None:
     if not isinstance(value, expected):
         wanted = _TYPE_NAMES.get(expected, "another type")
         raise ConfigFileError(f"{path}: '{key}' has the wrong type (it must be {wanted})")
-    if key == "notify_command":
-        _check_command(path, value)  # type: ignore[arg-type]
+    if key in ("notify_command", "call_command"):
+        _check_command(path, key, value)  # type: ignore[arg-type]
     elif key in ("theme", "base_url", "api_key", "ca_bundle") and not str(value).strip():
         raise ConfigFileError(f"{path}: '{key}' must not be empty")
     elif key == "proxy":
@@ -221,15 +229,21 @@ def mask_proxy(proxy: str) -> str:
     return mask_proxy_url(proxy)
 
 
-def _check_command(path: Path, value: list[object]) -> None:
+_COMMAND_EXAMPLES = {
+    "notify_command": '["notify-send", "New voicemail"]',
+    "call_command": '["linphonecsh", "dial", "{number}"]',
+}
+
+
+def _check_command(path: Path, key: str, value: list[object]) -> None:
     if not value or not all(isinstance(item, str) for item in value):
         raise ConfigFileError(
-            f"{path}: 'notify_command' must be a non-empty list of strings, e.g. "
-            '["notify-send", "New voicemail"] (it runs without a shell)'
+            f"{path}: '{key}' must be a non-empty list of strings, e.g. "
+            f"{_COMMAND_EXAMPLES[key]} (it runs without a shell)"
         )
     first = str(value[0])
     if not first.strip() or "\x00" in "".join(str(item) for item in value):
-        raise ConfigFileError(f"{path}: 'notify_command' needs a program name first")
+        raise ConfigFileError(f"{path}: '{key}' needs a program name first")
 
 
 def _check_private(path: Path, what: str) -> None:
@@ -245,8 +259,9 @@ def _check_private(path: Path, what: str) -> None:
 
 def _settings_from_file(file: dict[str, Any], path: Path) -> dict[str, Any]:
     values = {k: v for k, v in file.items() if k in _FILE_KEYS and k != "api_key"}
-    if "notify_command" in values:
-        values["notify_command"] = tuple(values["notify_command"])
+    for key in ("notify_command", "call_command"):
+        if key in values:
+            values[key] = tuple(values[key])
     for key in ("poll_interval", "default_speed"):
         if key in values:
             values[key] = float(values[key])
