@@ -23,6 +23,7 @@ COMMANDS = {
     "delete": "voicemails:delete_command",
     "download": "recordings:download_command",
     "play": "recordings:play_command",
+    "call": "call:call_command",
     "demo-server": "demo:demo_server_command",
     "auth": "auth:auth_group",
     "config": "config:config_group",
