@@ -43,6 +43,7 @@ from vm_tui.inbox.state import InboxDiff
 from vm_tui.local.config import Settings
 from vm_tui.ui.announcer import Announcer
 from vm_tui.ui.keys import INBOX_KEYS
+from vm_tui.ui.screens.calling import CallingActions
 from vm_tui.ui.screens.finding import FindingActions
 from vm_tui.ui.screens.playing import PlayingActions
 from vm_tui.ui.widgets.detail import DetailPane
@@ -55,7 +56,7 @@ NARROW_WIDTH = 100
 START_AT_MOST = 20.0  # seconds: the start-up measures end even if the first poll hangs
 
 
-class InboxScreen(FindingActions, PlayingActions):
+class InboxScreen(FindingActions, PlayingActions, CallingActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
         for k in INBOX_KEYS
