@@ -1,4 +1,8 @@
-"""Small modal questions: which line to show, and yes/no confirmations."""
+"""Small modal questions: which line to show, and yes/no confirmations.
+
+A list in them moves as the inbox does (j/k, g/G and the arrows); the questions without one
+answer to their letters (y/n) and escape.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,18 @@ _MODAL_CSS = """
 """
 
 
+class PickerList(OptionList):
+    """An OptionList that moves like the inbox list: j/k as well as the arrows, g/G as well as
+    Home/End (its own bindings do the rest: enter picks, PgUp/PgDn page)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
+
+
 class LinePicker(ModalScreen[str | None]):
     """Pick a line (main number) to show, with its unread count; escape keeps the current one."""
 
@@ -46,7 +62,7 @@ class LinePicker(ModalScreen[str | None]):
             options.append(Option(Content(label), id=line.number))
         with Vertical():
             yield Static(Content.assemble(("Show which line?", "bold")))
-            yield OptionList(*options, id="lines")
+            yield PickerList(*options, id="lines")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
