@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import random
 import sys
+from pathlib import Path
 from typing import Any
 
-from vm_tui.demo import DemoServer
+from vm_tui.demo import DemoServer, recordings
 
 
 class Churner:
@@ -42,8 +43,53 @@ class Churner:
         return str(ready[min(skip, len(ready) - 1)])
 
 
+def long_text(chars: int) -> str:
+    """A transcription of ``chars`` characters: the demo's sentences over and over, in
+    paragraphs of ten, as a speech-to-text service writes a very long call."""
+    sentences = list(recordings.manifest().values())
+    parts: list[str] = []
+    size = 0
+    while size < chars:
+        for i, sentence in enumerate(sentences):
+            piece = sentence + ("\n\n" if i % 10 == 9 else " ")
+            parts.append(piece)
+            size += len(piece)
+    return "".join(parts)[:chars]
+
+
+def add_voicemail(server: DemoServer, command: dict[str, Any]) -> str:
+    fields: dict[str, Any] = {}
+    if "recording" in command:
+        fields["recording"] = command["recording"]
+        fields["transcription"] = command.get("transcription", f"Recording {command['recording']}")
+    if "transcription_chars" in command:
+        fields["transcription"] = long_text(int(command["transcription_chars"]))
+    return str(server.add_voicemail(**fields)["id"])
+
+
 def handle(churner: Churner, command: dict[str, Any]) -> dict[str, Any]:
     name = command["cmd"]
+    server = churner.server
+    if name == "add_recording":  # serve the mp3 at ``path`` as recording ``name``
+        recordings.add(command["name"], Path(command["path"]).read_bytes())
+        return {}
+    if name == "add_voicemail":  # newest first: it becomes the inbox's first row
+        vm_id = add_voicemail(server, command)
+        churner.ids.insert(0, vm_id)
+        return {"id": vm_id}
+    if name == "unlisten_all":
+        for vm_id in churner.ids:
+            server.update_voicemail(vm_id, listened=False)
+        return {"unlistened": server.unlistened_count()}
+    if name == "requests":  # how many requests of ``method`` the API origin answered so far
+        method = command["method"]
+        return {"count": sum(1 for r in list(server.requests) if r.method == method)}
+    if name == "top":  # the newest voicemail, as the list sends it (without its transcription)
+        top = dict(server.voicemails()[0])
+        top.pop("transcription", None)
+        return {"voicemail": top}
+    if name == "unlistened":
+        return {"count": server.unlistened_count()}
     if name == "add":
         return {"id": churner.add()}
     if name == "churn":

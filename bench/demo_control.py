@@ -62,6 +62,29 @@ class RemoteDemo:
     def playable(self, skip: int = 0) -> str:
         return str(self.call("playable", skip=skip)["id"])
 
+    def add_recording(self, name: str, path: str) -> None:
+        """Serve the mp3 at ``path`` (read by the server's process) as recording ``name``."""
+        self.call("add_recording", name=name, path=path)
+
+    def add_voicemail(self, **fields: Any) -> str:
+        """A new voicemail at the top of the inbox. Fields: ``recording`` (a name),
+        ``transcription`` or ``transcription_chars`` (made up to that length); unlistened."""
+        return str(self.call("add_voicemail", **fields)["id"])
+
+    def unlisten_all(self) -> int:
+        return int(self.call("unlisten_all")["unlistened"])
+
+    def request_count(self, method: str) -> int:
+        return int(self.call("requests", method=method)["count"])
+
+    def top(self) -> dict[str, Any]:
+        """The newest voicemail in the list's spelling, less its transcription."""
+        top: dict[str, Any] = self.call("top")["voicemail"]
+        return top
+
+    def unlistened(self) -> int:
+        return int(self.call("unlistened")["count"])
+
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:

@@ -54,6 +54,39 @@ def send_key(app: App[Any], key: str) -> None:
     app._driver.send_message(event)
 
 
+async def time_press(
+    app: App[Any],
+    meter: FrameMeter,
+    probe: CursorProbe,
+    key: str,
+    target: int,
+    *,
+    timeout: float = TIMEOUT,
+) -> tuple[float, float, float]:
+    """One key that moves the cursor to row ``target``: (seconds to the frame showing the
+    cursor there, to the frame showing the detail of it too, event-loop CPU meanwhile)."""
+    seen: dict[str, float] = {}
+
+    def on_frame(now: float) -> None:
+        if "cursor" not in seen and probe.cursor_at(target):
+            seen["cursor"] = now
+        if "cursor" in seen and "complete" not in seen and probe.detail_at(target):
+            seen["complete"] = now
+            seen["cpu"] = time.thread_time()
+
+    meter.listeners.append(on_frame)
+    try:
+        pressed, cpu_before = time.perf_counter(), time.thread_time()
+        send_key(app, key)
+        while "complete" not in seen:
+            if time.perf_counter() - pressed > timeout:
+                raise TimeoutError(f"key {key!r}: no frame showed the move to row {target}")
+            await asyncio.sleep(0.0005)
+    finally:
+        meter.listeners.remove(on_frame)
+    return seen["cursor"] - pressed, seen["complete"] - pressed, seen["cpu"] - cpu_before
+
+
 async def time_presses(
     app: App[Any], meter: FrameMeter, probe: CursorProbe, presses: int
 ) -> PressTimes:
@@ -62,25 +95,14 @@ async def time_presses(
     for i in range(presses):
         down = i < presses * 3 // 4
         target = max(0, min(probe.rows - 1, probe.position() + (1 if down else -1)))
-        seen: dict[str, float] = {}
-
-        def on_frame(now: float, target: int = target, seen: dict[str, float] = seen) -> None:
-            if "cursor" not in seen and probe.cursor_at(target):
-                seen["cursor"] = now
-            if "cursor" in seen and "complete" not in seen and probe.detail_at(target):
-                seen["complete"] = now
-                seen["cpu"] = time.thread_time()
-
-        meter.listeners.append(on_frame)
-        pressed, cpu_before = time.perf_counter(), time.thread_time()
-        send_key(app, "j" if down else "k")
-        while "complete" not in seen:
-            if time.perf_counter() - pressed > TIMEOUT:
-                raise TimeoutError(f"press {i}: no frame showed the move")
-            await asyncio.sleep(0.0005)
-        meter.listeners.remove(on_frame)
-        times.cursor_frame.append(seen["cursor"] - pressed)
-        times.complete_frame.append(seen["complete"] - pressed)
-        times.loop_cpu.append(seen["cpu"] - cpu_before)
+        try:
+            cursor, complete, cpu = await time_press(
+                app, meter, probe, "j" if down else "k", target
+            )
+        except TimeoutError as error:
+            raise TimeoutError(f"press {i}: {error}") from None
+        times.cursor_frame.append(cursor)
+        times.complete_frame.append(complete)
+        times.loop_cpu.append(cpu)
         await asyncio.sleep(SETTLE)
     return times

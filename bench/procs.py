@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,10 @@ def run_job(
     *,
     timeout: float,
     env: dict[str, str] | None = None,
+    on_spawn: Callable[[int], None] | None = None,
 ) -> tuple[float, dict[str, Any]]:
-    """Run one child job; return (time.time() just before spawning, its result)."""
+    """Run one child job; return (time.time() just before spawning, its result).
+    ``on_spawn`` gets the child's pid as soon as it runs (to watch it from here)."""
     command = job_command(job, args)
     started = time.time()
     proc = subprocess.Popen(
@@ -74,6 +77,8 @@ def run_job(
         stderr=subprocess.PIPE,
         text=True,
     )
+    if on_spawn is not None:
+        on_spawn(proc.pid)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
