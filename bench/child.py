@@ -21,6 +21,11 @@ JOBS = {
     "cursor": "bench.jobs.cursor",
     "bare_cursor": "bench.jobs.bare_cursor",
     "churn": "bench.jobs.churn",
+    "long_rest": "bench.jobs.long_rest",
+    "long_play": "bench.jobs.long_play",
+    "play_rss": "bench.jobs.play_rss",
+    "huge_text": "bench.jobs.huge_text",
+    "mark_all": "bench.jobs.mark_all",
 }
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from bench import cli_start, cursor, growth, playback, polling, startup
+from bench import (
+    bulk,
+    cli_start,
+    cursor,
+    growth,
+    playback,
+    polling,
+    recordings,
+    startup,
+    terminal,
+    transcriptions,
+)
 from bench.report import Row, error_row
 
 T = TypeVar("T")
@@ -29,6 +40,9 @@ def run_suite(reps: int, polls: int) -> list[Row]:
     else:
         rows += started[0]
         at_paint = started[1]
+    # The same moment as a user sees it: through a terminal, against a floor app (issue 14).
+    shown = _attempt("process start to first screen with rows (tmux)", terminal.measure)
+    rows += [shown] if isinstance(shown, Row) else shown
     polled = _attempt("polls of 10,000 (stall, widget work, RSS)", lambda: polling.measure(reps))
     rss: float | None = None
     if isinstance(polled, Row):
@@ -47,6 +61,14 @@ def run_suite(reps: int, polls: int) -> list[Row]:
     for figure, section in (
         ("RSS growth over polls", lambda: growth.measure(polls)),
         ("vm-tui --help / list --json", lambda: cli_start.measure(reps)),
+        # Costs that must not grow with the work (issue 14).
+        ("cursor resting on three 90-minute recordings", lambda: recordings.resting(reps)),
+        ("Enter on a 3-hour recording vs a 30-second one", lambda: recordings.tui_play(reps)),
+        ("`vm-tui play` of a 3-hour recording", lambda: recordings.cli_play(reps)),
+        ("peak RSS playing a 5-minute voicemail", recordings.playing_rss),
+        ("cursor move onto a huge transcription", lambda: transcriptions.cursor_rows(reps)),
+        ("first paint with a huge transcription", lambda: transcriptions.paint_rows(reps)),
+        ("M on 3,000 unlistened voicemails", bulk.measure),
     ):
         result = _attempt(figure, section)
         rows += [result] if isinstance(result, Row) else result
