@@ -66,7 +66,7 @@ class Tmux:
         )
         # Attaching answers with a block of its own first: read up to the answer to this.
         self._send("display-message -p vm-tui-bench-sync")
-        while self._answer("attach") != ["vm-tui-bench-sync"]:
+        while self._answer("display-message") != ["vm-tui-bench-sync"]:
             pass
         return self
 
@@ -85,19 +85,25 @@ class Tmux:
         client = self._client
         assert client is not None and client.stdout is not None
         out: list[str] = []
-        inside = False
+        block: str | None = None  # "%begin TIME NUMBER FLAGS" of the answer being read
         while True:
             text = client.stdout.readline()
             if not text:
                 raise ChildFailed("the tmux control client went away")
             text = text.rstrip("\n")
-            if not inside:
-                inside = text.startswith("%begin ")
+            if block is None:
+                if text.startswith("%begin "):
+                    block = text
                 continue  # notifications between answers
-            if text.startswith(("%end ", "%error ")):
-                if text.startswith("%error"):
+            if text.startswith(("%end ", "%error ")) and text.split()[1:] == block.split()[1:]:
+                # FLAGS 1: a command of this client; others answer someone else (attaching).
+                ours = block.split()[-1] == "1"
+                if ours and text.startswith("%error"):
                     raise ChildFailed(f"tmux {line.split()[0]}: {' '.join(out)}")
-                return out
+                if ours:
+                    return out
+                block, out = None, []
+                continue
             out.append(text)
 
     def __exit__(
@@ -157,8 +163,11 @@ def _one(
     name = f"run{n}"
     flags = " ".join(f"-e {_quote(f'{k}={v}')}" for k, v in env.items())
     shell = f"date +%s.%N > {start_file}; exec {command}"
-    tmux.command(f"new-session -d -s {name} -x {WIDTH} -y {HEIGHT} {flags} {_quote(shell)}")
-    pid = int(tmux.command(f"display-message -p -t {name} '#{{pane_pid}}'")[0])
+    size = f"-x {WIDTH} -y {HEIGHT}"
+    answer = tmux.command(
+        f"new-session -d -P -F '#{{pane_pid}}' -s {name} {size} {flags} {_quote(shell)}"
+    )
+    pid = int(answer[0])
     first_text: float | None = None
     deadline = time.monotonic() + TIMEOUT
     try:
