@@ -156,6 +156,16 @@ async def test_a_hostile_answer_to_a_change_never_ends_the_sender(
 ) -> None:
     first, second = unlistened_id(demo_server, 0), unlistened_id(demo_server, 1)
     async with harness(demo_server) as h:
+        # One send, as the CLI makes it: an answer it can read or an error it reports.
+        demo_server.inject(fault, path=f"{LIST}/{first}")
+        alone = Operation.mark(first, True)
+        h.runner.submit(alone)
+        outcome = await h.runner.send(alone)
+        assert outcome in (Outcome.SENT, Outcome.RETRY)
+        if outcome is Outcome.RETRY:
+            assert h.runner.last_error, "a retry says why"
+        h.runner.settle()
+        # And the loop, with the others: it goes on, and everything reaches the server.
         demo_server.inject(fault, path=f"{LIST}/{first}")
         task = asyncio.ensure_future(h.runner.run())
         try:

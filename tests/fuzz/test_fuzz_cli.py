@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.cli.cli_helpers import cli_env, run_cli
-from tests.fuzz.strategies import WireResponse, responses
+from tests.fuzz.strategies import WireResponse, responses, with_hostile_examples
 from vm_tui.demo import DemoServer, Fault
 
 QUICK = settings(
@@ -65,12 +65,14 @@ def check(server: DemoServer, answer: WireResponse, one: bool) -> None:
 
 
 @QUICK
+@with_hostile_examples()
 @given(answer=responses())
 def test_any_list_answer_is_output_or_one_line(server: DemoServer, answer: WireResponse) -> None:
     check(server, answer, one=False)
 
 
 @QUICK
+@with_hostile_examples(one=True)
 @given(answer=responses(one=True))
 def test_any_show_answer_is_output_or_one_line(server: DemoServer, answer: WireResponse) -> None:
     check(server, answer, one=True)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.strategies import ZONES, WireResponse, responses
+from tests.fuzz.strategies import ZONES, WireResponse, responses, with_hostile_examples
 from vm_tui.api import NO_RETRY, ApiError, Inbox, PhoneIncClient, Voicemail
 from vm_tui.cli.output import dump_json, render_details, render_table, voicemail_json
 from vm_tui.inbox import InboxState
@@ -114,8 +114,10 @@ SURROGATE_INBOX = WireResponse(
 
 
 @QUICK
+@with_hostile_examples(zone="Asia/Tokyo")
+@with_hostile_examples(zone="America/New_York")
 @given(answer=responses(), zone=st.sampled_from(ZONES))
-@example(answer=SURROGATE_INBOX, zone="Asia/Tokyo")
+@example(answer=SURROGATE_INBOX, zone="Pacific/Kiritimati")
 def test_any_list_answer_is_an_api_error_or_shown_everywhere(
     answer: WireResponse, zone: str
 ) -> None:
@@ -123,6 +125,8 @@ def test_any_list_answer_is_an_api_error_or_shown_everywhere(
 
 
 @QUICK
+@with_hostile_examples(one=True, zone="Asia/Tokyo")
+@with_hostile_examples(one=True, zone="America/New_York")
 @given(answer=responses(one=True), zone=st.sampled_from(ZONES))
 def test_any_retrieve_answer_is_an_api_error_or_shown_everywhere(
     answer: WireResponse, zone: str
