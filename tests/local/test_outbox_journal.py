@@ -267,3 +267,38 @@ def test_an_old_outbox_json_moves_in_once(path: Path) -> None:
     assert [o.op_id for o in OutboxJournal(path).live()] == ["g1"]
     assert not old.exists()
     assert [o.op_id for o in OutboxJournal(path).live()] == ["g1"]
+
+
+def test_a_change_finished_after_later_writes_stays_finished(path: Path) -> None:
+    """Each write reads back the journal, this process's own lines too: an operation read back
+    is the one already known, so finishing it finishes it (found by two real inboxes, where
+    every second mark was sent again every few seconds, forever)."""
+    box = OutboxJournal(path)
+    first, second = Operation.mark("a", True), Operation.mark("b", True)
+    box.put([first])
+    box.put([second])
+    OutboxJournal(path).put([Operation.mark("c", True)])  # another process
+    box.refresh()
+    box.finish([first])
+    box.finish([second])
+    assert [op.voicemail_id for op in box.live()] == ["c"]
+    assert [op.voicemail_id for op in OutboxJournal(path).live()] == ["c"]
+
+
+def test_a_finished_change_ends_every_older_one_for_its_voicemail(path: Path) -> None:
+    """The command line's newer mark is sent and finished: the inbox's older one, still queued,
+    must not come back as the latest intent (sending it would undo the newer one)."""
+    inbox, cli = OutboxJournal(path, owner="1:1"), OutboxJournal(path, owner="2:2")
+    stale = Operation("listened", "a", False, created=1000.0, owner="1:1")
+    inbox.put([stale])
+    newer = Operation("listened", "a", True, created=2000.0, owner="2:2")
+    cli.put([newer])
+    inbox.refresh()
+    inbox.finish([newer])  # sent for the command line (whose process is gone)
+    assert inbox.live() == [] and not inbox.is_live(stale)
+    assert OutboxJournal(path).live() == []
+    # Even written after the newer one finished (a slow process), the older one stays moot.
+    OutboxJournal(path).put([Operation("listened", "a", False, created=1500.0)])
+    assert OutboxJournal(path).live() == []
+    inbox.refresh()
+    assert inbox.live() == []

@@ -68,6 +68,8 @@ class OutboxJournal:
         self._latest: dict[str, Operation] = {}  # the winning one of each voicemail
         self._live: list[Operation] | None = None  # _latest in order, made when asked
         self._finished: set[str] = set()
+        # Per voicemail, the newest finished change: anything older is moot, even if read later.
+        self._settled: dict[str, tuple[float, str]] = {}
         self._unsaved: list[str] = []  # lines this process could not write yet
         self._inode: int | None = None
         self._offset = 0
@@ -95,7 +97,11 @@ class OutboxJournal:
         )
 
     def _add(self, op: Operation) -> None:
-        if op.op_id in self._finished:
+        if op.op_id in self._finished or op.op_id in self._ops:
+            return  # finished, or known: its own line read back is the same operation
+        settled = self._settled.get(op.voicemail_id)
+        if settled is not None and (op.created, op.op_id) < settled:
+            self._finished.add(op.op_id)  # a newer change to it is finished: this one is moot
             return
         self._ops[op.op_id] = op
         self._by_voicemail.setdefault(op.voicemail_id, {})[op.op_id] = op
@@ -105,25 +111,34 @@ class OutboxJournal:
             self._live = None
 
     def _drop(self, op_id: str) -> None:
+        """``op_id`` is finished (sent, refused, gone, superseded), and with it every older
+        change to the same voicemail: sending one of those later would undo what followed."""
         self._finished.add(op_id)
         op = self._ops.pop(op_id, None)
         if op is None:
             return
-        siblings = self._by_voicemail.get(op.voicemail_id, {})
+        vm_id = op.voicemail_id
+        key = max((op.created, op.op_id), self._settled.get(vm_id, (op.created, op.op_id)))
+        self._settled[vm_id] = key
+        siblings = self._by_voicemail.get(vm_id, {})
         siblings.pop(op_id, None)
-        if self._latest.get(op.voicemail_id) is op:
+        for older in [o for o in siblings.values() if (o.created, o.op_id) < key]:
+            del siblings[older.op_id]
+            del self._ops[older.op_id]
+            self._finished.add(older.op_id)
+        latest = self._latest.get(vm_id)
+        if latest is not None and latest.op_id not in siblings:
             self._live = None
             if siblings:
-                self._latest[op.voicemail_id] = max(
-                    siblings.values(), key=lambda o: (o.created, o.op_id)
-                )
+                self._latest[vm_id] = max(siblings.values(), key=lambda o: (o.created, o.op_id))
             else:
-                del self._latest[op.voicemail_id]
+                del self._latest[vm_id]
         if not siblings:
-            self._by_voicemail.pop(op.voicemail_id, None)
+            self._by_voicemail.pop(vm_id, None)
 
     def _forget_everything(self) -> None:
         self._ops, self._finished, self._by_voicemail, self._latest = {}, set(), {}, {}
+        self._settled = {}
         self._live = None
 
     def mine(self, op: Operation) -> bool:
