@@ -8,10 +8,13 @@ event loop; nothing here knows Textual.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
+from typing import Any
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader, Voicemail
 from vm_tui.audio.player import Player
@@ -93,6 +96,8 @@ class InboxService:
             on_gone=self.gone,
             speed=options.default_speed,
         )
+        self._loop: asyncio.AbstractEventLoop | None = None  # set by start()
+        self._hurry: asyncio.Event | None = None
 
     # -- running ------------------------------------------------------------------------------
 
@@ -102,6 +107,8 @@ class InboxService:
 
     def start(self) -> None:
         """Call on the running loop before the two loops start."""
+        self._loop = asyncio.get_running_loop()
+        self._hurry = asyncio.Event()
         self.playback.start()
         self.sender.replay()
         self._pending_changed()
@@ -113,21 +120,44 @@ class InboxService:
         await self.sender.run()
 
     def commit_deletes_now(self) -> list[str]:
-        """Deletes still in their undo window are queued at once (quitting, a signal)."""
+        """Deletes still in their undo window are queued at once (quitting, a signal): written
+        to the journal before this returns, so the process may end right after."""
         return self.undo.commit_all()
 
     async def shut_down(self, flush_seconds: float) -> None:
         """Like quitting: commit deletes, give the outbox a moment, save the cache, stop audio.
 
         Whatever the server has not confirmed stays in the journal for the next start.
+        ``hurry`` (a second signal) cuts the outbox's moment and the cache save short.
         """
         self.commit_deletes_now()
         if self.sender.pending_count():
             self._relay(Notice("Sending pending changes…"))
-            await self.sender.flush(timeout=flush_seconds)
-        await self.poller.save_cache_now()
+            await self._unless_hurried(self.sender.flush(timeout=flush_seconds))
+        await self._unless_hurried(self.poller.save_cache_now())
         self.playback.close()
         await self.library.aclose()
+
+    def hurry(self) -> None:
+        """Stop waiting for the server or the cache: the process is about to end (what is not
+        confirmed is in the journal already)."""
+        if self._hurry is not None:
+            self._hurry.set()
+
+    async def _unless_hurried(self, work: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(work)
+        if self._hurry is None:
+            await task
+            return
+        hurry = asyncio.ensure_future(self._hurry.wait())
+        try:
+            await asyncio.wait({task, hurry}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            hurry.cancel()
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def aclose(self) -> None:
         await self.client.aclose()

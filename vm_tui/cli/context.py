@@ -4,8 +4,13 @@ the redactor, and a client to run async work with. Held on click's context, neve
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import replace
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -125,7 +130,8 @@ class CliContext:
             settings = self.checked_settings()
         else:
             settings = replace(self.settings(use_keyring=False), api_key=key)
-        return asyncio.run(with_client(settings, work))
+        with signals_interrupt():
+            return asyncio.run(with_client(settings, work))
 
     # -- saying things ------------------------------------------------------------------------
 
@@ -155,6 +161,48 @@ async def with_client(
     network = network_config(settings)  # proxies and CAs: env, then the config file
     async with PhoneIncClient(settings.api_key, settings.base_url, network=network) as client:
         return await work(client)
+
+
+@contextlib.contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the work as Ctrl-C does (``play`` stops the sound and marks
+    nothing), and the command exits 128 + the signal (143, 129) instead of 130.
+
+    Each is handed to whatever handles SIGINT now: while ``asyncio.run`` runs, its handler
+    cancels the main task, so every ``finally`` of the work runs before KeyboardInterrupt.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from vm_tui.application.signals import detach_from_terminal, status_for_signal, terminal_gone
+
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        if terminal_gone():  # SIGHUP after the terminal closed: writing to it would fail
+            detach_from_terminal()
+        on_sigint = signal.getsignal(signal.SIGINT)
+        if callable(on_sigint) and on_sigint is not interrupt:
+            on_sigint(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in _TERMINATING}
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not received:
+            raise  # Ctrl-C itself: 130, as errors.reports_errors says
+        if sys.stderr.isatty():
+            click.echo("", err=True)  # end the progress line
+        raise SystemExit(status_for_signal(received[0])) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 def current() -> CliContext:

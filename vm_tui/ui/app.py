@@ -1,11 +1,16 @@
 """The app: theme, terminal title, start-up, and the inbox screen. The workflow is the screen's
 (``ui/screens/inbox.py``); what the inbox does is the application layer's (``vm_tui.application``).
 
-It takes its client, downloader, player and clocks: tests pass their own.
+It takes its client, downloader, player and clocks: tests pass their own. With
+``handle_signals`` (the real program), SIGTERM, SIGHUP and SIGINT quit as ``q`` does
+(``vm_tui.application.signals``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -20,6 +25,12 @@ from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.application.announcements import SeenStore
 from vm_tui.application.library import Decoder, decode_mp3
 from vm_tui.application.service import InboxService, ServiceOptions
+from vm_tui.application.signals import (
+    TERMINATING,
+    detach_from_terminal,
+    status_for_signal,
+    terminal_gone,
+)
 from vm_tui.audio.player import Player
 from vm_tui.contacts import Contacts
 from vm_tui.local.config import Settings
@@ -59,6 +70,7 @@ class VoicemailApp(App[int]):
         cache: InboxCache | None = None,
         seen: SeenStore | None = None,
         quit_flush_seconds: float = 5.0,
+        handle_signals: bool = False,
         contacts: Contacts | None = None,
         remember_theme: Callable[[str], None] | None = None,
     ) -> None:
@@ -69,6 +81,11 @@ class VoicemailApp(App[int]):
         self._remember_theme = remember_theme
         self._startup_warnings = list(startup_warnings)
         self._title_pushed = False
+        self._handle_signals = handle_signals
+        self._signals_received = 0
+        self._signal_quit: asyncio.Future[None] | None = None
+        # The first terminating signal received (SIGTERM, SIGHUP, SIGINT), if any.
+        self.ended_by_signal: int | None = None
         self._service: InboxService | None = None
         self._inbox: InboxScreen | None = None
         if client is not None:
@@ -119,6 +136,10 @@ class VoicemailApp(App[int]):
         return NoKeyScreen()
 
     def on_mount(self) -> None:
+        if self._handle_signals:
+            loop = asyncio.get_running_loop()
+            for signum in TERMINATING:
+                loop.add_signal_handler(signum, self._on_signal, signum)
         self._apply_configured_theme()
         if self._inbox is None:
             startup.inbox_shown()  # there will be no inbox to wait for (once: no screen)
@@ -133,6 +154,60 @@ class VoicemailApp(App[int]):
             await self._inbox.action_quit()
         else:
             self.exit(0)
+
+    @property
+    def exit_status(self) -> int:
+        """The process's exit status: 128 + the signal that ended it, else the return code."""
+        if self.ended_by_signal is not None:
+            return status_for_signal(self.ended_by_signal)
+        return self.return_value or self.return_code or 0
+
+    # -- signals ------------------------------------------------------------------------------
+
+    def _on_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP, SIGINT: quit as ``q`` does; a second one quits without waiting."""
+        self._signals_received += 1
+        if self._signals_received == 1:
+            self.ended_by_signal = signum
+            if self._service is not None:
+                # On disk first: after SIGHUP the process may not get much further.
+                self._service.commit_deletes_now()
+        if terminal_gone():
+            detach_from_terminal()
+            self._leave_the_terminal()
+        if self._signals_received == 1:
+            self._signal_quit = asyncio.ensure_future(self._quit_for_signal())
+        elif self._signals_received == 2:
+            # No more waiting for the server (the journal has everything), also when q's
+            # own wait holds the app's message loop.
+            if self._service is not None:
+                self._service.hurry()
+            self.exit()
+        else:
+            os._exit(status_for_signal(self.ended_by_signal or signum))
+
+    async def _quit_for_signal(self) -> None:
+        try:
+            await self.action_quit()
+        finally:
+            self.exit()  # also when quitting failed: a signal always ends the app
+
+    def _leave_the_terminal(self) -> None:
+        """The streams now lead to /dev/null: stop reading input (there is none to come), and
+        replace Textual's output thread if it died on the first write to the hung-up terminal,
+        so the app can draw (into nothing) and shut down."""
+        driver = self._driver
+        stop_reading = getattr(driver, "exit_event", None)
+        if isinstance(stop_reading, threading.Event):
+            stop_reading.set()
+        writer = getattr(driver, "_writer_thread", None)
+        if driver is None or not isinstance(writer, threading.Thread) or writer.is_alive():
+            return
+        from textual.drivers._writer_thread import WriterThread
+
+        fresh = WriterThread(getattr(driver, "_file", None) or os.fdopen(2, "w", closefd=False))
+        fresh.start()
+        driver._writer_thread = fresh  # type: ignore[attr-defined]
 
     async def on_unmount(self) -> None:
         if self.player is not None:
