@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -87,7 +86,7 @@ def auth_login() -> None:
         if file_has_key(path) and remove_key_from_file(path):
             ctx.say(f"Removed the old api_key from {path} (it would come first).")
     ctx.say(f"Logged in to {origin} with {mask_key(key)}.")
-    if os.environ.get(ENV_API_KEY, "").strip():
+    if ctx.environment().get(ENV_API_KEY, "").strip():
         ctx.warn(
             f"{ENV_API_KEY} is set and comes before the stored key; unset it to use the new one"
         )
@@ -173,5 +172,5 @@ def auth_logout() -> None:
     if not removed:
         ctx.fail(f"no stored API key for {origin} (nothing to remove)", EXIT_OTHER)
     ctx.say(f"Logged out of {origin}: removed the key from {' and '.join(removed)}.")
-    if os.environ.get(ENV_API_KEY, "").strip():
+    if ctx.environment().get(ENV_API_KEY, "").strip():
         ctx.warn(f"{ENV_API_KEY} is still set in this environment")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -37,6 +38,7 @@ class CliContext:
         self.cache: bool | None = None
         self.redactor = Redactor()
         self._settings: Settings | None = None
+        self._environ: dict[str, str] | None = None
         self._key_checked = False
         self._warned_flag = False
 
@@ -65,7 +67,11 @@ class CliContext:
     # -- settings -----------------------------------------------------------------------------
 
     def settings(self, *, use_keyring: bool = True, **flags: Any) -> Settings:
-        """Flags > env > config file > keyring (imported only when nothing earlier has a key)."""
+        """Flags > env > config file > keyring (imported only when nothing earlier has a key).
+
+        The first call takes the key out of this process's environment (see ``environment``):
+        no child vm-tui starts (ffmpeg, the notify or call command) inherits it.
+        """
         from vm_tui.local.config import load_settings
 
         if self._settings is None or flags or not use_keyring:
@@ -73,7 +79,9 @@ class CliContext:
                 base_url=self.base_url,
                 api_key=self.api_key,
                 cache=self.cache,
+                environ=self.environment(),
                 use_keyring=use_keyring,
+                use_state=True,
                 **flags,
             )
             if settings.api_key:
@@ -82,6 +90,17 @@ class CliContext:
                 return settings
             self._settings = settings
         return self._settings
+
+    def environment(self) -> dict[str, str]:
+        """The environment as this command started, key included; ``os.environ`` no longer
+        holds the key once this was first called."""
+        if self._environ is None:
+            from vm_tui.local.config import ENV_API_KEY
+
+            self._environ = dict(os.environ)
+            os.environ.pop(ENV_API_KEY, None)
+            self.redactor.add(self._environ.get(ENV_API_KEY))
+        return self._environ
 
     def key_source_hint(self) -> str:
         source = self._settings.api_key_source if self._settings is not None else "env"
