@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +28,8 @@ from vm_tui.application.events import (
 from vm_tui.application.service import InboxService, ServiceOptions
 from vm_tui.application.undo import UndoWindow
 from vm_tui.audio.player import Player
-from vm_tui.demo import DemoServer, Fault
+from vm_tui.audio.track import FileTrack
+from vm_tui.demo import DemoServer, Fault, recordings
 
 
 @contextlib.asynccontextmanager
@@ -63,6 +65,15 @@ async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}")
         await asyncio.sleep(0.01)
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def on_server(server: DemoServer, vm_id: str) -> dict[str, Any] | None:
@@ -143,7 +154,10 @@ async def test_two_loads_of_one_recording_are_one_download(demo_server: DemoServ
         )
         assert first is second
         assert len(demo_server.storage_requests) == 1
-        assert first.pcm.duration > 1.0  # really decoded by ffmpeg
+        assert first.duration > 1.0
+        assert first.path is not None and first.path.read_bytes() == demo_server.recording_bytes(
+            vm_id
+        )
         assert service.library.duration(vm_id) == first.duration
         changed = [e for e in service.events if isinstance(e, RecordingChanged)]  # type: ignore[attr-defined]
         assert [e.voicemail_id for e in changed] == [vm_id]
@@ -160,7 +174,7 @@ async def test_a_prefetch_cancelled_never_cancels_the_load_play_waits_for(
         waiting = asyncio.ensure_future(service.library.load(vm_id))
         service.library.cancel_prefetch()  # the cursor moved on
         recording = await waiting
-        assert recording.pcm.duration > 1.0
+        assert recording.mp3() == demo_server.recording_bytes(vm_id)
 
 
 async def test_save_gets_the_mp3_without_decoding(demo_server: DemoServer) -> None:
@@ -168,7 +182,7 @@ async def test_save_gets_the_mp3_without_decoding(demo_server: DemoServer) -> No
         vm_id = ready(demo_server)
         vm, data = await service.library.mp3(vm_id)
         assert vm.id == vm_id and data == demo_server.recording_bytes(vm_id)
-        assert service.library.duration(vm_id) is None  # nothing was decoded
+        assert service.library.envelope(vm_id) is None  # nothing was decoded
 
 
 # -- playback ----------------------------------------------------------------------------------
@@ -181,7 +195,7 @@ async def test_heard_to_the_end_is_marked_listened(demo_server: DemoServer) -> N
         backend: FakeBackend = service.backend  # type: ignore[attr-defined]
         await until(lambda: backend.handles)
         states = [e.status.state for e in service.events if isinstance(e, PlaybackChanged)]  # type: ignore[attr-defined]
-        assert states[0] == "downloading" and "decoding" in states and states[-1] == "playing"
+        assert states[0] == "downloading" and states[-1] == "playing"
         backend.last.finish()  # the sound ran out by itself
         await until(lambda: any(isinstance(e, PlaybackFinished) for e in service.events))  # type: ignore[attr-defined]
         await until(lambda: (on_server(demo_server, vm_id) or {}).get("listened_at"))
@@ -232,3 +246,46 @@ async def test_speed_steps_and_is_kept(demo_server: DemoServer) -> None:
         for _ in range(10):
             service.playback.change_speed(-1)
         assert service.playback.speed == 0.75
+
+
+async def test_moving_on_kills_the_prefetchs_ffmpeg(
+    demo_server: DemoServer, half_hour_mp3: Path
+) -> None:
+    recordings.add("half-hour", half_hour_mp3.read_bytes())
+    long_id = str(demo_server.add_voicemail(recording="half-hour")["id"])
+    async with service_for(demo_server) as service:
+        await service.poller.poll_once()
+        service.prefetch(long_id)
+
+        def track() -> FileTrack | None:
+            recording = service.library.cached(long_id)
+            found = recording.track if recording is not None else None
+            return found if isinstance(found, FileTrack) else None
+
+        await until(lambda: (t := track()) is not None and t.scanning)  # its waveform pass
+        pids = track().background_pids()  # type: ignore[union-attr]
+        service.cancel_prefetch()  # the cursor moved on
+        await until(lambda: not any(alive(pid) for pid in pids), timeout=2)
+        await asyncio.sleep(1.5)  # a pass left running would have measured it all by now
+        assert not track().duration_known  # type: ignore[union-attr]  # cut short
+        assert service.library.envelope(long_id) is None
+
+
+async def test_moving_on_never_stops_what_plays(
+    demo_server: DemoServer, half_hour_mp3: Path
+) -> None:
+    recordings.add("half-hour", half_hour_mp3.read_bytes())
+    long_id = str(demo_server.add_voicemail(recording="half-hour")["id"])
+    async with service_for(demo_server) as service:
+        await service.poller.poll_once()
+        service.prefetch(long_id)
+        service.play(long_id)
+        backend: FakeBackend = service.backend  # type: ignore[attr-defined]
+        await until(lambda: backend.handles)
+        recording = service.library.cached(long_id)
+        assert recording is not None and isinstance(recording.track, FileTrack)
+        await until(lambda: recording.track.background_pids())  # the next window, decoding
+        pids = recording.track.background_pids()
+        service.cancel_prefetch()  # the cursor moves on while it plays
+        await asyncio.sleep(0.05)
+        assert all(alive(pid) for pid in pids)  # not killed

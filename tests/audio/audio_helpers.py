@@ -87,3 +87,22 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def ffmpeg_pcm(mp3: bytes, rate: int = 16000) -> bytes:
+    """What the app should play for ``mp3``, decoded by ffmpeg run here (not by vm-tui's code):
+    mono, 16-bit, at no more than 16 kHz, from a file (ffmpeg then drops the encoder's padding,
+    as it does for the app, which decodes the recording from disk)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".mp3") as source:
+        source.write(mp3)
+        source.flush()
+        return subprocess.run(
+            [
+                *("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", source.name),
+                *("-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"),
+            ],
+            capture_output=True,
+            check=True,
+        ).stdout

@@ -22,7 +22,7 @@ from vm_tui.audio import (
     PlayerState,
     change_speed,
 )
-from vm_tui.audio import player as player_module
+from vm_tui.audio import track as track_module
 
 PCM = ramp_pcm(10.0)
 
@@ -205,12 +205,13 @@ def test_rendered_speed_is_cached_per_key_and_speed(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[float] = []
+    real = track_module.apply_filters
 
-    def counting(pcm: Pcm, speed: float) -> Pcm:
+    def counting(pcm: Pcm, speed: float = 1.0, voice_boost: bool = False) -> Pcm:
         calls.append(speed)
-        return change_speed(pcm, speed)
+        return real(pcm, speed, voice_boost)
 
-    monkeypatch.setattr(player_module, "change_speed", counting)
+    monkeypatch.setattr(track_module, "apply_filters", counting)
     p = started(rig)
     for speed in (1.5, 1.0, 1.5, 2.0, 1.5):
         p.set_speed(speed)

@@ -6,6 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.audio.conftest import (  # noqa: F401 - the recordings made for the audio tests
+    media_dir,
+    paused_speech_mp3,
+    quiet_speech_mp3,
+)
 from vm_tui.demo import DemoServer
 
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from tests.audio.alsa_capture import alsa_capture_env, alsa_no_device_env
+from tests.audio.audio_helpers import ffmpeg_pcm
 from tests.cli.cli_helpers import (
     api_requests,
     cli_env,
@@ -45,7 +46,7 @@ def test_play_sends_the_decoded_audio_to_the_device_then_marks_listened(
     result = run_cli("play", vm_id, env=env)
 
     assert result.code == 0, result.stderr
-    assert captured.read_bytes() == decode(server.recording_bytes(vm_id), "mp3").data
+    assert captured.read_bytes() == ffmpeg_pcm(server.recording_bytes(vm_id))
     # Not a terminal: no progress line, nothing from ALSA; just what happened.
     assert result.err_lines == [f"Marked {vm_id} listened."]
     assert result.out == b""
@@ -71,7 +72,7 @@ def test_play_no_mark_plays_but_marks_nothing(server: DemoServer, tmp_path: Path
 
     assert result.code == 0, result.stderr
     assert result.err == b""
-    assert captured.read_bytes() == decode(server.recording_bytes(vm_id), "mp3").data
+    assert captured.read_bytes() == ffmpeg_pcm(server.recording_bytes(vm_id))
     assert _patches(server, vm_id) == []
     assert not _listened(server, vm_id)
 
@@ -86,7 +87,7 @@ def test_play_of_an_already_listened_voicemail_sends_no_patch(
     result = run_cli("play", vm_id, env=env)
 
     assert result.code == 0, result.stderr
-    assert captured.read_bytes() == decode(server.recording_bytes(vm_id), "mp3").data
+    assert captured.read_bytes() == ffmpeg_pcm(server.recording_bytes(vm_id))
     assert _patches(server, vm_id) == []
     assert next(vm for vm in server.voicemails() if vm["id"] == vm_id)["listened_at"] == before
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.audio.alsa_capture import alsa_capture_env, alsa_no_device_env
-from vm_tui.audio.decode import decode
+from tests.audio.audio_helpers import ffmpeg_pcm
 from vm_tui.demo import DemoServer
 
 
@@ -38,8 +38,7 @@ def test_the_sound_device_gets_the_recording_and_it_is_marked_listened(
     env, captured = alsa_capture_env(tmp_path)
     result, stderr = run_headless(demo_server, vm["id"], env)
     assert result["listened"], result
-    expected = decode(demo_server.recording_bytes(vm["id"]), "mp3")
-    assert captured.read_bytes() == expected.data
+    assert captured.read_bytes() == ffmpeg_pcm(demo_server.recording_bytes(vm["id"]))
     patches = [r.body for r in demo_server.requests if r.method == "PATCH"]
     assert patches == [b"listened=true"]
     assert "ALSA" not in stderr

@@ -67,6 +67,9 @@ class PlaybackStatus:
     speed: float = 1.0
     progress: float | None = None  # download progress 0..1 while loading
     message: str = ""  # errors and hints, one line, already safe
+    skip_silence: bool = False
+    voice_boost: bool = False
+    saved: float | None = None  # seconds skip silence saves on this recording, once measured
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,44 +1,66 @@
-"""The recording library: retrieve (a freshly signed URL), download, decode, keep a few.
+"""The recording library: retrieve (a freshly signed URL), download, keep a few, decode as needed.
 
 Shared by play, prefetch (the cursor rests on a voicemail), save, and the CLI's ``play`` and
-``download``. Two callers asking for the same recording share one load; a prefetch the cursor
-moved away from is cancelled, but never a load that a play is waiting for.
+``download``. A recording goes to a private temporary folder (removed on exit, and at the next
+start if a crash left it) and is decoded from there a window at a time (``vm_tui.audio.track``):
+memory holds what plays now and what is about to, within the decoded-audio budget, whatever
+the recording's length. Its waveform is measured in the background. Two callers asking for the
+same recording share one download; a prefetch the cursor moved away from is cancelled, its
+ffmpeg killed, but never a load that a play waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import re
+import shutil
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from vm_tui.api import PhoneIncClient, RecordingDownloader, Voicemail, fetch_recording
-from vm_tui.audio.pcm import Pcm
+from vm_tui.api import ApiError, PhoneIncClient, RecordingDownloader, Voicemail, fetch_recording
+from vm_tui.audio.effects import Rendering
+from vm_tui.audio.errors import AudioError
+from vm_tui.audio.mp3info import probe
+from vm_tui.audio.track import SHARED_CACHE, FileTrack, MemoryTrack, PcmCache, Track
+from vm_tui.audio.waveform import Envelope
 
 from .events import Emit, RecordingChanged, ignore
 
-Decoder = Callable[[bytes], Pcm]
 # (stage, bytes received, total bytes or None); stage is "downloading" or "decoding".
 LoadProgress = Callable[[str, int, int | None], None]
-KEEP = 8  # recordings kept decoded
+KEEP = 8  # recordings kept on disk (and their decoded windows in the budget)
+_FOLDER = re.compile(r"^vm-tui-(\d+)-")
 
 
-def decode_mp3(data: bytes) -> Pcm:
-    from vm_tui.audio.decode import decode
-
-    return decode(data, "mp3")
-
-
-@dataclass(frozen=True)
+@dataclass
 class Recording:
     voicemail: Voicemail  # the copy retrieved for it (fresher than the inbox's, maybe)
-    mp3: bytes
-    pcm: Pcm
+    track: Track
+    path: Path | None  # the mp3 on disk (None: kept in memory, the disk refused it)
+    mp3_in_memory: bytes | None = None
+    envelope: Envelope | None = field(default=None, repr=False)
+    saved_by_skipping: float | None = None
 
     @property
     def duration(self) -> float:
-        return self.pcm.duration
+        return self.track.duration
+
+    def mp3(self) -> bytes:
+        if self.mp3_in_memory is not None:
+            return self.mp3_in_memory
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+def decode_in_memory(data: bytes) -> object:
+    from vm_tui.audio.decode import decode
+
+    return decode(data, "mp3")
 
 
 class RecordingLibrary:
@@ -48,21 +70,25 @@ class RecordingLibrary:
         downloader: RecordingDownloader,
         *,
         emit: Emit = ignore,
-        decoder: Decoder = decode_mp3,
         on_retrieved: Callable[[Voicemail], None] | None = None,
         keep: int = KEEP,
+        cache: PcmCache = SHARED_CACHE,
+        folder: Path | None = None,
     ) -> None:
         self.client = client
         self.downloader = downloader
         self.emit = emit
-        self.decoder = decoder
         self.on_retrieved = on_retrieved
         self.keep = keep
+        self.cache = cache
         self.durations: dict[str, float] = {}
+        self._folder = folder
+        self._made_folder = False
         self._recordings: OrderedDict[str, Recording] = OrderedDict()
         self._loading: dict[str, asyncio.Task[Recording]] = {}
         self._progress: dict[str, LoadProgress] = {}
-        self._prefetch: asyncio.Task[None] | None = None
+        self._prefetch: tuple[str, asyncio.Task[None]] | None = None
+        self._scanning: asyncio.Task[None] | None = None
 
     def cached(self, voicemail_id: str) -> Recording | None:
         return self._recordings.get(voicemail_id)
@@ -70,8 +96,14 @@ class RecordingLibrary:
     def duration(self, voicemail_id: str) -> float | None:
         return self.durations.get(voicemail_id)
 
+    def envelope(self, voicemail_id: str) -> Envelope | None:
+        recording = self._recordings.get(voicemail_id)
+        return recording.envelope if recording is not None else None
+
+    # -- loading --------------------------------------------------------------------------------
+
     async def load(self, voicemail_id: str, progress: LoadProgress | None = None) -> Recording:
-        """The recording, loaded once however many ask; raises ApiError or AudioError."""
+        """The recording, downloaded once however many ask; raises ApiError or AudioError."""
         cached = self._recordings.get(voicemail_id)
         if cached is not None:
             self._recordings.move_to_end(voicemail_id)
@@ -80,7 +112,7 @@ class RecordingLibrary:
             self._progress[voicemail_id] = progress
         task = self._loading.get(voicemail_id)
         if task is None:
-            task = asyncio.ensure_future(self._fetch_and_decode(voicemail_id))
+            task = asyncio.ensure_future(self._fetch(voicemail_id))
             self._loading[voicemail_id] = task
             task.add_done_callback(lambda _t: self._loading.pop(voicemail_id, None))
         try:
@@ -93,52 +125,13 @@ class RecordingLibrary:
     async def mp3(
         self, voicemail_id: str, progress: LoadProgress | None = None
     ) -> tuple[Voicemail, bytes]:
-        """The recording as downloaded, without decoding it (saving, ``vm-tui download``)."""
-        cached = self._recordings.get(voicemail_id)
-        if cached is not None:
-            return cached.voicemail, cached.mp3
+        """The recording as downloaded (saving, ``vm-tui download``)."""
+        recording = await self.load(voicemail_id, progress)
+        return recording.voicemail, await asyncio.to_thread(recording.mp3)
 
-        def downloading(received: int, total: int | None) -> None:
-            if progress is not None:
-                progress("downloading", received, total)
-
-        downloading(0, None)
-        fresh, data = await fetch_recording(self.client, self.downloader, voicemail_id, downloading)
-        if self.on_retrieved is not None:
-            self.on_retrieved(fresh)
-        return fresh, data
-
-    def prefetch(self, voicemail_id: str) -> None:
-        """Load it in the background, so play starts at once; replaces the previous prefetch."""
-        self.cancel_prefetch()
-        if voicemail_id in self._recordings:
-            return
-        self._prefetch = asyncio.ensure_future(self._prefetch_quietly(voicemail_id))
-
-    def cancel_prefetch(self) -> None:
-        if self._prefetch is not None:
-            self._prefetch.cancel()
-            self._prefetch = None
-
-    async def _prefetch_quietly(self, voicemail_id: str) -> None:
-        from vm_tui.api import ApiError
-        from vm_tui.audio.errors import AudioError
-
-        with contextlib.suppress(ApiError, AudioError):  # play says what went wrong, if asked
-            await self.load(voicemail_id)
-
-    def forget(self, voicemail_id: str) -> None:
-        if self._recordings.pop(voicemail_id, None) is not None:
-            self.emit(RecordingChanged(voicemail_id, self.durations.get(voicemail_id)))
-
-    async def aclose(self) -> None:
-        self.cancel_prefetch()
-        for task in list(self._loading.values()):
-            task.cancel()
-
-    async def _fetch_and_decode(self, voicemail_id: str) -> Recording:
+    async def _fetch(self, voicemail_id: str) -> Recording:
         self._report(voicemail_id, "downloading", 0, None)
-        fresh, mp3 = await fetch_recording(
+        fresh, data = await fetch_recording(
             self.client,
             self.downloader,
             voicemail_id,
@@ -146,11 +139,43 @@ class RecordingLibrary:
         )
         if self.on_retrieved is not None:
             self.on_retrieved(fresh)
-        self._report(voicemail_id, "decoding", len(mp3), len(mp3))
-        pcm = await asyncio.to_thread(self.decoder, mp3)
-        recording = Recording(fresh, mp3, pcm)
+        recording = await asyncio.to_thread(self._store, voicemail_id, fresh, data)
         self._remember(voicemail_id, recording)
         return recording
+
+    def _store(self, voicemail_id: str, voicemail: Voicemail, data: bytes) -> Recording:
+        """On disk, to be decoded a window at a time; in memory if the disk refuses it."""
+        info = probe(data[: 64 * 1024], len(data))
+        try:
+            path = self._folder_path() / f"{voicemail_id}.mp3"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError:
+            from vm_tui.audio.pcm import Pcm
+
+            self._report(voicemail_id, "decoding", len(data), len(data))
+            pcm = decode_in_memory(data)
+            assert isinstance(pcm, Pcm)
+            return Recording(voicemail, MemoryTrack(voicemail_id, pcm, self.cache), None, data)
+        track = FileTrack(
+            voicemail_id,
+            path,
+            source_rate=info.sample_rate if info else None,
+            duration=info.duration if info else 0.0,
+            cache=self.cache,
+        )
+        if info is None or info.duration <= 0:
+            track.scan()  # not an mp3 we can read the header of: measure it
+        return Recording(voicemail, track, path)
+
+    def _folder_path(self) -> Path:
+        if self._folder is None:
+            base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+            remove_stale_folders(Path(base))
+            self._folder = Path(tempfile.mkdtemp(prefix=f"vm-tui-{os.getpid()}-", dir=base))
+            self._made_folder = True
+        return self._folder
 
     def _report(self, voicemail_id: str, stage: str, received: int, total: int | None) -> None:
         progress = self._progress.get(voicemail_id)
@@ -161,7 +186,101 @@ class RecordingLibrary:
         self._recordings[voicemail_id] = recording
         self._recordings.move_to_end(voicemail_id)
         while len(self._recordings) > self.keep:
-            self._recordings.popitem(last=False)
-        if self.durations.get(voicemail_id) != recording.duration:
-            self.durations[voicemail_id] = recording.duration
+            old_id, old = self._recordings.popitem(last=False)
+            self._drop(old_id, old)
+        self._duration_known(voicemail_id, recording.duration)
+
+    def _duration_known(self, voicemail_id: str, seconds: float) -> None:
+        if seconds > 0 and self.durations.get(voicemail_id) != seconds:
+            self.durations[voicemail_id] = seconds
+            self.emit(RecordingChanged(voicemail_id, seconds))
+
+    # -- prefetch and the waveform --------------------------------------------------------------
+
+    def prefetch(self, voicemail_id: str, rendering: Rendering | None = None) -> None:
+        """Download it, decode its start, measure its waveform: so play starts at once and the
+        bar shows it. One at a time: a new prefetch replaces the previous one."""
+        self.cancel_prefetch()
+        task = asyncio.ensure_future(self._prefetch_quietly(voicemail_id, rendering or Rendering()))
+        self._prefetch = (voicemail_id, task)
+
+    def cancel_prefetch(self, keep: str | None = None) -> None:
+        """Stop the prefetch and kill its ffmpeg, unless it is ``keep`` (it plays)."""
+        if self._prefetch is None:
+            return
+        voicemail_id, task = self._prefetch
+        if voicemail_id == keep:
+            return
+        self._prefetch = None
+        task.cancel()
+        recording = self._recordings.get(voicemail_id)
+        if recording is not None and isinstance(recording.track, FileTrack):
+            recording.track.cancel_background()
+
+    async def _prefetch_quietly(self, voicemail_id: str, rendering: Rendering) -> None:
+        from vm_tui.audio.track import Cancelled
+
+        with contextlib.suppress(ApiError, AudioError, Cancelled):  # play says what went wrong
+            recording = await self.load(voicemail_id)
+            track = recording.track
+            if isinstance(track, FileTrack):
+                await asyncio.to_thread(track.warm, rendering)
+            await self.measure(voicemail_id)
+
+    async def measure(self, voicemail_id: str) -> Envelope | None:
+        """The recording's waveform (and exact length), measured once, off the event loop."""
+        recording = self._recordings.get(voicemail_id)
+        if recording is None:
+            return None
+        if recording.envelope is None:
+            track = recording.track
+            if isinstance(track, FileTrack):
+                envelope = await asyncio.to_thread(track.scan)
+            else:
+                from vm_tui.audio.waveform import envelope_of
+
+                assert isinstance(track, MemoryTrack)
+                envelope = await asyncio.to_thread(
+                    envelope_of, [track.pcm.data], track.pcm.sample_rate
+                )
+            recording.envelope = envelope
+            recording.saved_by_skipping = envelope.saved_by_skipping_silence()
+            self._duration_known(voicemail_id, recording.duration)
             self.emit(RecordingChanged(voicemail_id, recording.duration))
+        return recording.envelope
+
+    # -- forgetting -----------------------------------------------------------------------------
+
+    def forget(self, voicemail_id: str) -> None:
+        recording = self._recordings.pop(voicemail_id, None)
+        if recording is not None:
+            self._drop(voicemail_id, recording)
+            self.emit(RecordingChanged(voicemail_id, self.durations.get(voicemail_id)))
+
+    def _drop(self, voicemail_id: str, recording: Recording) -> None:
+        if isinstance(recording.track, FileTrack):
+            recording.track.forget()
+        if recording.path is not None:
+            with contextlib.suppress(OSError):
+                recording.path.unlink()
+
+    async def aclose(self) -> None:
+        self.cancel_prefetch()
+        for task in list(self._loading.values()):
+            task.cancel()
+        for voicemail_id, recording in list(self._recordings.items()):
+            self._drop(voicemail_id, recording)
+        self._recordings.clear()
+        if self._made_folder and self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def remove_stale_folders(base: Path) -> None:
+    """Recording folders of vm-tui processes that are gone (a crash, kill -9): removed."""
+    from vm_tui.local.files import process_alive
+
+    with contextlib.suppress(OSError):
+        for entry in base.iterdir():
+            found = _FOLDER.match(entry.name)
+            if found and entry.is_dir() and not process_alive(int(found[1])):
+                shutil.rmtree(entry, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -60,6 +61,8 @@ class PlaybackSession:
         on_finished: Callable[[str], None] | None = None,
         on_gone: Callable[[str], None] | None = None,
         speed: float = 1.0,
+        skip_silence: bool = False,
+        voice_boost: bool = False,
     ) -> None:
         self.library = library
         self.player = player
@@ -67,15 +70,21 @@ class PlaybackSession:
         self.on_finished = on_finished
         self.on_gone = on_gone
         self.speed = speed
+        self.skip_silence = skip_silence
+        self.voice_boost = voice_boost
         self.playing_id: str | None = None
-        self._view = PlaybackStatus(speed=speed)
+        self._view = self._idle()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._context: contextvars.Context | None = None
         self._task: asyncio.Task[None] | None = None
+        self._measuring: asyncio.Task[None] | None = None
         self._waiter: tuple[str, asyncio.Future[bool]] | None = None
 
     def start(self) -> None:
-        """Bind to the running loop: player events come back to it."""
+        """Bind to the running loop: player events come back to it, in the context of the
+        caller (a face may keep its own state in context variables, as Textual does)."""
         self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()
         if self.player is not None:
             self.player.set_listener(self._from_audio_thread)
 
@@ -88,6 +97,14 @@ class PlaybackSession:
 
     # -- what is shown ------------------------------------------------------------------------
 
+    def _idle(self, message: str = "") -> PlaybackStatus:
+        return PlaybackStatus(
+            speed=self.speed,
+            message=message,
+            skip_silence=self.skip_silence,
+            voice_boost=self.voice_boost,
+        )
+
     def status(self) -> PlaybackStatus:
         """Now, with the live position while playing (the face polls this)."""
         player = self.player
@@ -98,12 +115,16 @@ class PlaybackSession:
         state = player.state
         if state is PlayerState.IDLE:
             return self._view
+        recording = self.library.cached(self.playing_id)
         return PlaybackStatus(
             state=state.value,
             voicemail_id=self.playing_id,
             position=player.position,
             duration=player.duration,
             speed=player.speed,
+            skip_silence=self.skip_silence,
+            voice_boost=self.voice_boost,
+            saved=recording.saved_by_skipping if recording is not None else None,
         )
 
     def _show(self, view: PlaybackStatus) -> None:
@@ -118,7 +139,7 @@ class PlaybackSession:
             self._show(PlaybackStatus(state="error", message="Audio is not available."))
             return
         if not recording_ready:
-            self._show(PlaybackStatus(speed=self.speed, message=PROCESSING))
+            self._show(self._idle(PROCESSING))
             return
         self.player.stop()
         self._settle(None, False)  # whatever played before was replaced
@@ -165,16 +186,19 @@ class PlaybackSession:
 
     def _start(self, voicemail_id: str, recording: Recording) -> None:
         assert self.player is not None
-        self.player.set_speed(self.speed)
-        self.player.play(voicemail_id, recording.pcm)
-        self._show(
-            PlaybackStatus(
-                state="playing",
-                voicemail_id=voicemail_id,
-                duration=recording.duration,
-                speed=self.speed,
-            )
+        self.player.set_rendering(
+            speed=self.speed, skip_silence=self.skip_silence, voice_boost=self.voice_boost
         )
+        self.player.play(voicemail_id, recording.track)
+        self._show(replace(self.status(), state="playing", voicemail_id=voicemail_id))
+        if recording.envelope is None:  # the waveform, once: the bar draws it when it comes
+            self._measuring = asyncio.ensure_future(self._measure(voicemail_id))
+
+    async def _measure(self, voicemail_id: str) -> None:
+        from vm_tui.audio.track import Cancelled
+
+        with contextlib.suppress(AudioError, Cancelled):
+            await self.library.measure(voicemail_id)
 
     def _loading(self, voicemail_id: str, stage: str, received: int, total: int | None) -> None:
         if self.playing_id != voicemail_id:
@@ -220,6 +244,26 @@ class PlaybackSession:
             self.player.seek_to(seconds)
             self._show(self.status())
 
+    def seek_to_fraction(self, fraction: float) -> None:
+        """A click on the waveform: that point of the recording."""
+        if self.player is not None and self.playing_id is not None:
+            self.seek_to(max(0.0, min(1.0, fraction)) * self.player.duration)
+
+    def toggle_skip_silence(self) -> bool:
+        """On or off from the current position; kept for the next voicemail."""
+        self.skip_silence = not self.skip_silence
+        if self.player is not None:
+            self.player.set_rendering(skip_silence=self.skip_silence)
+        self._show(replace(self.status(), skip_silence=self.skip_silence))
+        return self.skip_silence
+
+    def toggle_voice_boost(self) -> bool:
+        self.voice_boost = not self.voice_boost
+        if self.player is not None:
+            self.player.set_rendering(voice_boost=self.voice_boost)
+        self._show(replace(self.status(), voice_boost=self.voice_boost))
+        return self.voice_boost
+
     def change_speed(self, direction: int) -> float:
         """One step slower (-1) or faster (+1) through ``SPEEDS``; kept for the next voicemail."""
         index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
@@ -242,7 +286,7 @@ class PlaybackSession:
         loop = self._loop
         if loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop is closing: nothing to show
-                loop.call_soon_threadsafe(self._on_player_event, event)
+                loop.call_soon_threadsafe(self._on_player_event, event, context=self._context)
 
     def _on_player_event(self, event: PlayerEvent) -> None:
         if isinstance(event, PlaybackFailed):

@@ -18,6 +18,7 @@ from vm_tui.api import NO_RETRY, ApiError, AuthError, PhoneIncClient
 from vm_tui.api.backoff import Backoff, jittered
 from vm_tui.api.models import Inbox, SkippedItem
 from vm_tui.inbox.state import InboxState
+from vm_tui.local.files import StorageError, describe_os_error
 from vm_tui.local.inbox_cache import InboxCache
 from vm_tui.text.safe import one_line
 
@@ -43,6 +44,7 @@ class Poller:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         on_success: Callable[[], None] | None = None,
+        on_storage_error: Callable[[StorageError], None] | None = None,
     ) -> None:
         self.client = client
         self.state = state
@@ -53,6 +55,7 @@ class Poller:
         self.clock = clock
         self.rng = rng
         self.on_success = on_success  # e.g. the outbox sender resumes after a rejected key
+        self.on_storage_error = on_storage_error  # the cache could not be written
         self.backoff = Backoff(base=2.0, ceiling=300.0, rng=rng)
         self.status = ConnectionStatus()
         self.polls_completed = 0
@@ -201,7 +204,20 @@ class Poller:
             await self._cache_task
 
     async def _write_cache(self) -> None:
+        """Write the cache in a thread; a failure is reported (the inbox stays in memory and the
+        next save tries again), never raised into the loop."""
         # The snapshot is immutable, so a thread may serialise it while the loop goes on.
-        if self.cache is not None:
-            with contextlib.suppress(OSError):  # best effort: the next save tries again
-                await asyncio.to_thread(self.cache.save, self.state.server_inbox())
+        if self.cache is None:
+            return
+        try:
+            await asyncio.to_thread(self.cache.save, self.state.server_inbox())
+        except StorageError as error:
+            self._storage_failed(error)
+        except OSError as error:  # the writer names the path itself; this is a fallback
+            self._storage_failed(
+                StorageError(self.cache.path, describe_os_error(error), error.errno)
+            )
+
+    def _storage_failed(self, error: StorageError) -> None:
+        if self.on_storage_error is not None:
+            self.on_storage_error(error)

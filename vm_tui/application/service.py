@@ -17,11 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader, Voicemail
+from vm_tui.audio.effects import Rendering
 from vm_tui.audio.player import Player
 from vm_tui.inbox.outbox import Operation
 from vm_tui.inbox.state import InboxState
+from vm_tui.local.files import StorageError
 from vm_tui.local.inbox_cache import InboxCache
 from vm_tui.local.outbox_journal import OutboxJournal
+from vm_tui.local.seen import SeenFile
+from vm_tui.text.safe import one_line
 
 from .announcements import Announcements, SeenStore
 from .events import (
@@ -33,11 +37,47 @@ from .events import (
     RecordingChanged,
     ignore,
 )
-from .library import Decoder, RecordingLibrary, decode_mp3
+from .library import RecordingLibrary
 from .outbox_sender import OutboxSender
 from .playback import PlaybackSession
 from .poller import Poller
 from .undo import UndoWindow
+
+
+class StorageNotices:
+    """Local files that could not be written (the journal, the cache, the announced ids, the
+    theme), told once each: the same path, or the same reason in the same folder (a read-only
+    or full state folder fails every file in it), is not told again. The changes stay in
+    memory meanwhile, and every writer tries again on its next write."""
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+        self._told: set[tuple[str, str]] = set()
+
+    def report(self, error: StorageError) -> None:
+        keys = {(str(error.path), ""), (str(error.path.parent), error.reason)}
+        if keys & self._told:
+            return
+        self._told |= keys
+        self._emit(
+            Notice(
+                f"{one_line(str(error), 160)}; changes are kept in memory until it can write.",
+                "error",
+                timeout=15,
+            )
+        )
+
+
+class _Sender(OutboxSender):
+    """The outbox sender, telling its storage failures through the service's one reporter."""
+
+    report_storage: Callable[[StorageError], None] | None = None
+
+    def _storage_failed(self, error: StorageError) -> None:
+        if self.report_storage is None:
+            super()._storage_failed(error)
+        else:
+            self.report_storage(error)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +85,8 @@ class ServiceOptions:
     poll_interval: float = 15.0
     undo_seconds: float = 5.0
     default_speed: float = 1.0
+    skip_silence: bool = False
+    voice_boost: bool = False
 
 
 class InboxService:
@@ -61,7 +103,6 @@ class InboxService:
         options: ServiceOptions | None = None,
         now: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
-        decoder: Decoder = decode_mp3,
     ) -> None:
         options = options or ServiceOptions()
         self.client = client
@@ -69,7 +110,11 @@ class InboxService:
         self.state = InboxState(clock=now) if now is not None else InboxState()
         self.journal = journal if journal is not None else OutboxJournal(None)
         self.downloader = downloader or RecordingDownloader()
-        self.sender = OutboxSender(client, self.state, self.journal, emit=self._relay)
+        self.storage = StorageNotices(self._relay)
+        self.sender = _Sender(client, self.state, self.journal, emit=self._relay)
+        self.sender.report_storage = self.storage.report
+        if isinstance(seen, SeenFile):
+            seen.on_error = self._storage_failed_elsewhere  # it writes in a thread
         self.poller = Poller(
             client,
             self.state,
@@ -79,13 +124,13 @@ class InboxService:
             announcements=Announcements(seen),
             clock=monotonic,
             on_success=self.sender.key_works,
+            on_storage_error=self.storage.report,
         )
         self.undo = UndoWindow(options.undo_seconds, self._commit_deletes)
         self.library = RecordingLibrary(
             client,
             self.downloader,
             emit=self._relay,
-            decoder=decoder,
             on_retrieved=self._fresher_copy,
         )
         self.playback = PlaybackSession(
@@ -95,6 +140,8 @@ class InboxService:
             on_finished=self._heard_to_the_end,
             on_gone=self.gone,
             speed=options.default_speed,
+            skip_silence=options.skip_silence,
+            voice_boost=options.voice_boost,
         )
         self._loop: asyncio.AbstractEventLoop | None = None  # set by start()
         self._hurry: asyncio.Event | None = None
@@ -159,6 +206,10 @@ class InboxService:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def report_storage_error(self, error: StorageError) -> None:
+        """A local file of the face's could not be written (the theme): told like the others."""
+        self.storage.report(error)
+
     async def aclose(self) -> None:
         await self.client.aclose()
         await self.downloader.aclose()
@@ -209,7 +260,13 @@ class InboxService:
     def prefetch(self, voicemail_id: str) -> None:
         vm = self.state.get(voicemail_id)
         if vm is not None and vm.recording_ready:
-            self.library.prefetch(voicemail_id)
+            playback = self.playback
+            rendering = Rendering(playback.speed, playback.skip_silence, playback.voice_boost)
+            self.library.prefetch(voicemail_id, rendering)
+
+    def cancel_prefetch(self) -> None:
+        """The cursor moved on: stop loading what it rested on (not what plays)."""
+        self.library.cancel_prefetch(keep=self.playback.playing_id)
 
     def refresh(self) -> None:
         self.poller.refresh()
@@ -222,6 +279,14 @@ class InboxService:
             self.library.forget(vm_id)
             self.playback.forget(vm_id)
         self.sender.submit_many([Operation.delete(vm_id, owner=owner) for vm_id in voicemail_ids])
+
+    def _storage_failed_elsewhere(self, error: StorageError) -> None:
+        """From a writer thread: told on the loop (not at all once the loop is gone)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # closed between the check and the call
+            loop.call_soon_threadsafe(self.storage.report, error)
 
     def _heard_to_the_end(self, voicemail_id: str) -> None:
         vm = self.state.get(voicemail_id)

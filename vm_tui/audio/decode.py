@@ -1,18 +1,19 @@
-"""Decode compressed audio to PCM simpleaudio accepts, and change its tempo with ffmpeg."""
+"""Decode a recording held in memory to PCM simpleaudio accepts (pydub + ffmpeg).
+
+Recordings on disk are decoded a window at a time (``vm_tui.audio.stream``); this whole-file
+decode is for audio that could not be written to disk (a full or read-only temp folder).
+"""
 
 from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 
 from vm_tui.audio.errors import DecodeError, FfmpegMissingError
 from vm_tui.audio.pcm import Pcm
 
 # simpleaudio refuses other rates on some platforms.
 SUPPORTED_RATES = frozenset({8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000, 192000})
-MIN_SPEED = 0.5
-MAX_SPEED = 2.0  # atempo's range in one filter instance on older ffmpeg builds
 
 # Naming the decoder makes pydub skip its ffprobe call: 3x faster, and ffprobe is not needed.
 # (Passing format= alone does NOT skip ffprobe in pydub 0.25.1.)
@@ -56,39 +57,3 @@ def decode(data: bytes, fmt: str = "mp3") -> Pcm:
     if not raw:
         raise DecodeError(f"Not a playable {fmt} recording (no audio in it)")
     return Pcm(raw, sample_rate=seg.frame_rate, channels=seg.channels, sample_width=2)
-
-
-def change_speed(pcm: Pcm, speed: float) -> Pcm:
-    """Play ``pcm`` ``speed`` times faster without changing its pitch (ffmpeg ``atempo``).
-
-    pydub ignores ``parameters=["-filter:a", "atempo=..."]``, so run ffmpeg directly.
-    """
-    if not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ValueError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
-    if speed == 1.0:
-        return pcm
-    if pcm.sample_width != 2:
-        raise ValueError("change_speed needs 16-bit PCM")
-    raw_fmt = ["-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", str(pcm.channels)]
-    cmd = [
-        require_ffmpeg(),
-        *("-hide_banner", "-loglevel", "error"),
-        *raw_fmt,
-        *("-i", "pipe:0", "-filter:a", f"atempo={speed:.6g}"),
-        *raw_fmt,
-        "pipe:1",
-    ]
-    try:
-        proc = subprocess.run(cmd, input=pcm.data, capture_output=True, check=False)
-    except FileNotFoundError as e:
-        raise FfmpegMissingError() from e
-    if proc.returncode != 0:
-        detail = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise DecodeError(f"ffmpeg could not change the speed: {detail[-1] if detail else '?'}")
-    out = proc.stdout
-    return Pcm(
-        out[: len(out) - len(out) % pcm.frame_size],
-        sample_rate=pcm.sample_rate,
-        channels=pcm.channels,
-        sample_width=2,
-    )

@@ -18,6 +18,7 @@ from .output import StatusLine, caller, playing_text
 if TYPE_CHECKING:
     from vm_tui.api import PhoneIncClient, Voicemail
     from vm_tui.application.library import RecordingLibrary
+    from vm_tui.audio import Rendering
     from vm_tui.audio.player import Player
     from vm_tui.contacts import Contacts
 
@@ -92,16 +93,40 @@ def download_target(output: str | None, vm: Voicemail, configured_dir: str | Non
 @click.command("play")
 @voicemail_id_argument
 @click.option("--no-mark", is_flag=True, help="Don't mark it listened after playing it to the end.")
+@click.option(
+    "--speed", type=click.FloatRange(0.75, 2.0), help="0.75 to 2, pitch kept (default_speed)."
+)
+@click.option(
+    "--skip-silence/--keep-silence",
+    default=None,
+    help="Shorten pauses longer than half a second (config: skip_silence).",
+)
+@click.option(
+    "--voice-boost/--no-voice-boost",
+    default=None,
+    help="Level a quiet caller's loudness for speech (config: voice_boost).",
+)
 @global_options
 @reports_errors
-def play_command(voicemail_id: str, no_mark: bool) -> None:
+def play_command(
+    voicemail_id: str,
+    no_mark: bool,
+    speed: float | None,
+    skip_silence: bool | None,
+    voice_boost: bool | None,
+) -> None:
     """Play a voicemail; heard to the end, it is marked listened. Ctrl-C stops."""
-    from vm_tui.audio import NoSoundDeviceError, require_ffmpeg, silence_alsa_errors
+    from vm_tui.audio import NoSoundDeviceError, Rendering, require_ffmpeg, silence_alsa_errors
     from vm_tui.audio.player import Player
 
     ctx = current()
     checked_id(voicemail_id)
-    ctx.checked_settings()
+    settings = ctx.checked_settings()
+    rendering = Rendering(
+        settings.default_speed if speed is None else speed,
+        settings.skip_silence if skip_silence is None else skip_silence,
+        settings.voice_boost if voice_boost is None else voice_boost,
+    )
     require_ffmpeg()  # before downloading anything we could not decode
     silence_alsa_errors()  # ALSA would print its own complaints about a missing device
     player = Player()
@@ -109,7 +134,7 @@ def play_command(voicemail_id: str, no_mark: bool) -> None:
         with StatusLine() as status:
             try:
                 vm, heard = ctx.run(
-                    lambda client: play_to_end(ctx, client, player, voicemail_id, status)
+                    lambda client: play_to_end(ctx, client, player, voicemail_id, status, rendering)
                 )
             except NoSoundDeviceError:
                 raise CliError(
@@ -131,14 +156,25 @@ def play_command(voicemail_id: str, no_mark: bool) -> None:
 
 
 async def play_to_end(
-    ctx: CliContext, client: PhoneIncClient, player: Player, voicemail_id: str, status: StatusLine
+    ctx: CliContext,
+    client: PhoneIncClient,
+    player: Player,
+    voicemail_id: str,
+    status: StatusLine,
+    rendering: Rendering,
 ) -> tuple[Voicemail, bool]:
     """Load, play with a progress line, and return at the end: (the voicemail, heard to the
     end). Raises the ApiError or AudioError that stopped it; Ctrl-C stops the sound."""
     from vm_tui.application.playback import PlaybackSession
 
     library = library_for(client, ctx)
-    session = PlaybackSession(library, player)
+    session = PlaybackSession(
+        library,
+        player,
+        speed=rendering.speed,
+        skip_silence=rendering.skip_silence,
+        voice_boost=rendering.voice_boost,
+    )
     session.start()
     try:
         recording = await library.load(voicemail_id, status.loading)

@@ -138,19 +138,25 @@ def send_change(ctx: CliContext, make: Callable[[str], Operation]) -> None:
     """
     from vm_tui.application.outbox_sender import OutboxSender, Outcome
     from vm_tui.inbox.state import InboxState
-    from vm_tui.local.files import StorageError
+    from vm_tui.local.files import StorageError, remove_stale_temp_files
     from vm_tui.local.outbox_journal import OutboxJournal
     from vm_tui.local.paths import outbox_path
 
     ctx.checked_settings()
 
+    queued = True
+
     async def work(client: PhoneIncClient) -> tuple[Outcome, Operation, OutboxSender]:
-        journal = OutboxJournal(outbox_path())
+        nonlocal queued
+        path = outbox_path()
+        remove_stale_temp_files(path.parent)  # what an interrupted write of another run left
+        journal = OutboxJournal(path)
         op = make(journal.owner)
         sender = OutboxSender(client, InboxState(), journal)
         try:
             journal.put([op])
         except StorageError as error:
+            queued = False
             ctx.warn(f"{error}; sending the change without queueing it")
         outcome = await sender.send(op)
         sender.settle()
@@ -161,6 +167,12 @@ def send_change(ctx: CliContext, make: Callable[[str], Operation]) -> None:
     outcome, _op, sender = ctx.run(work)
     if outcome in (Outcome.SENT, Outcome.SUPERSEDED):
         return
+    if outcome is Outcome.RETRY and not queued:
+        ctx.fail(
+            f"{sender.last_error or 'could not reach Phone.inc'}; the change was not made "
+            "(and could not be queued for later: see above)",
+            EXIT_NETWORK,
+        )
     if outcome is Outcome.GONE:
         ctx.fail("voicemail not found (perhaps a colleague deleted it)", EXIT_NOT_FOUND)
     if sender.last_exception is not None and outcome is not Outcome.RETRY:

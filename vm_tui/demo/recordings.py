@@ -34,9 +34,28 @@ def manifest() -> dict[str, str]:
     return {str(name): str(text) for name, text in raw.items()}
 
 
-@cache
+# Recordings a test or a benchmark adds (a 3-hour call, a pause of 3 s...): name -> mp3 bytes.
+_ADDED: dict[str, bytes] = {}
+
+
+def add(name: str, mp3: bytes) -> None:
+    """Serve ``mp3`` as recording ``name`` (then ``add_voicemail(recording=name)``)."""
+    _ADDED[name] = mp3
+
+
+def known(name: str) -> bool:
+    return name in _ADDED or name in manifest()
+
+
 def audio(name: str) -> bytes:
-    """The mp3 bytes of one recording (read once, then served from memory)."""
+    """The mp3 bytes of one recording (the committed ones read once, then from memory)."""
+    if name in _ADDED:
+        return _ADDED[name]
+    return _committed(name)
+
+
+@cache
+def _committed(name: str) -> bytes:
     if name not in manifest():
         raise KeyError(f"unknown recording {name!r}")
     return (recordings_dir() / f"{name}.mp3").read_bytes()

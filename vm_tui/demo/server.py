@@ -326,7 +326,7 @@ def _apply(vm: Voicemail, fields: dict[str, Any]) -> None:
             else:
                 vm.listened_at = moment
         elif name == "recording":
-            if value is not None and value not in recordings.manifest():
+            if value is not None and not recordings.known(value):
                 raise ValueError(f"unknown recording {value!r}")
             if value is None:
                 vm.pending_recording = vm.recording or vm.pending_recording

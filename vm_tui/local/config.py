@@ -41,6 +41,9 @@ class Settings:
     download_dir: str | None = None
     auto_advance: bool = False
     default_speed: float = 1.0
+    skip_silence: bool = False  # shorten long pauses while playing (key S)
+    voice_boost: bool = False  # level quiet callers' loudness (key B)
+    audio_cache_mb: float = 64.0  # decoded audio kept in memory, at most
     cache: bool = True  # keep the last inbox on disk for offline starts
     notify_command: tuple[str, ...] | None = None  # argv, run without a shell on new voicemail
     call_command: tuple[str, ...] | None = None  # argv for C (call back); None: the tel: handler
@@ -76,6 +79,9 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "contacts_file": str,
     "auto_advance": bool,
     "default_speed": _NUMBER,
+    "skip_silence": bool,
+    "voice_boost": bool,
+    "audio_cache_mb": _NUMBER,
     "cache": bool,
     "proxy": str,
     "ca_bundle": str,
@@ -90,6 +96,7 @@ _TYPE_NAMES: dict[type | tuple[type, ...], str] = {
 _RANGES: dict[str, tuple[float, float, str]] = {
     "poll_interval": (2, 3600, "between 2 and 3600 seconds"),
     "default_speed": (0.75, 2.0, "between 0.75 and 2.0"),
+    "audio_cache_mb": (8, 4096, "between 8 and 4096 (megabytes)"),
 }
 
 DEFAULT_CONFIG = """\
@@ -138,6 +145,16 @@ DEFAULT_CONFIG = """\
 
 # Playback speed to start with, 0.75 to 2.0.
 # default_speed = 1.0
+
+# Shorten every pause longer than half a second to a quarter second, and trim the silence
+# before the first word and after the last (key S toggles it while listening).
+# skip_silence = false
+
+# Level loudness for speech, so a caller who mumbled is as easy to hear (key B).
+# voice_boost = false
+
+# Megabytes of decoded audio kept in memory (a 3-hour recording is played from disk in parts).
+# audio_cache_mb = 64
 
 # Keep the last inbox on disk so the app opens instantly, even offline (flag: --no-cache).
 # cache = true
@@ -262,7 +279,7 @@ def _settings_from_file(file: dict[str, Any], path: Path) -> dict[str, Any]:
     for key in ("notify_command", "call_command"):
         if key in values:
             values[key] = tuple(values[key])
-    for key in ("poll_interval", "default_speed"):
+    for key in ("poll_interval", "default_speed", "audio_cache_mb"):
         if key in values:
             values[key] = float(values[key])
     for key in ("contacts_file", "ca_bundle"):

@@ -1,9 +1,13 @@
 """The ids of voicemails already announced, kept across restarts (see
-``vm_tui.application.announcements``). Written in a thread, latest list wins."""
+``vm_tui.application.announcements``). Written in a thread, latest list wins.
+
+A write that fails (read-only folder, disk full) keeps the list in memory, is told to
+``on_error`` (from the writer thread), and the next list tries again."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from .files import StorageError, read_json, write_private_json
@@ -17,6 +21,7 @@ class SeenFile:
         self._next: list[str] | None = None
         self._writing = False
         self.last_error: StorageError | None = None
+        self.on_error: Callable[[StorageError], None] | None = None
 
     def load(self) -> list[str] | None:
         data = read_json(self.path)
@@ -57,3 +62,5 @@ class SeenFile:
             self.last_error = None
         except StorageError as error:  # best effort: announcing twice beats crashing
             self.last_error = error
+            if self.on_error is not None:
+                self.on_error(error)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,18 @@ from .files import StorageError, write_private
 from .paths import ui_state_path
 
 
-def remember_theme(theme: str, *, path: Path | None = None) -> None:
-    """Remember the theme picked in the TUI (state_dir()/ui.json, 0600). Never raises OSError."""
+def remember_theme(theme: str, *, path: Path | None = None) -> StorageError | None:
+    """Remember the theme picked in the TUI (state_dir()/ui.json, 0600). Never raises: a
+    read-only home must not crash the app. Returns why it could not be written (the app tells
+    the user once), or None."""
     target = path or ui_state_path()
     state = _read_ui_state(target)
     state["theme"] = theme
-    # A read-only home must not crash the app; the theme is just not remembered.
-    with contextlib.suppress(StorageError):
+    try:
         write_private(target, json.dumps(state, indent=2) + "\n")
+    except StorageError as error:
+        return error
+    return None
 
 
 def remembered_theme(*, path: Path | None = None) -> str | None:

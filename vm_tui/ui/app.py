@@ -23,7 +23,6 @@ from textual.screen import Screen
 from vm_tui import startup
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.application.announcements import SeenStore
-from vm_tui.application.library import Decoder, decode_mp3
 from vm_tui.application.service import InboxService, ServiceOptions
 from vm_tui.application.signals import (
     TERMINATING,
@@ -34,6 +33,7 @@ from vm_tui.application.signals import (
 from vm_tui.audio.player import Player
 from vm_tui.contacts import Contacts
 from vm_tui.local.config import Settings
+from vm_tui.local.files import StorageError
 from vm_tui.local.inbox_cache import InboxCache
 from vm_tui.local.outbox_journal import OutboxJournal
 from vm_tui.text.safe import one_line
@@ -62,7 +62,6 @@ class VoicemailApp(App[int]):
         settings: Settings | None = None,
         now: Callable[[], datetime] = local_now,
         monotonic: Callable[[], float] = time.monotonic,
-        decoder: Decoder = decode_mp3,
         undo_seconds: float = 5.0,
         prefetch: bool = True,
         startup_warnings: Iterable[str] = (),
@@ -72,7 +71,7 @@ class VoicemailApp(App[int]):
         quit_flush_seconds: float = 5.0,
         handle_signals: bool = False,
         contacts: Contacts | None = None,
-        remember_theme: Callable[[str], None] | None = None,
+        remember_theme: Callable[[str], StorageError | None] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or Settings()
@@ -100,10 +99,11 @@ class VoicemailApp(App[int]):
                     poll_interval=self.settings.poll_interval,
                     undo_seconds=undo_seconds,
                     default_speed=self.settings.default_speed,
+                    skip_silence=getattr(self.settings, "skip_silence", False),
+                    voice_boost=getattr(self.settings, "voice_boost", False),
                 ),
                 now=now,
                 monotonic=monotonic,
-                decoder=decoder,
             )
             self._inbox = InboxScreen(
                 self._service,
@@ -249,8 +249,15 @@ class VoicemailApp(App[int]):
         if not isinstance(name, str) or name == self._theme_in_use:
             return  # the signal for the configured theme arrives late: not a new choice
         self._theme_in_use = name
-        if self._remember_theme is not None:
-            self._remember_theme(name)
+        if self._remember_theme is None:
+            return
+        error = self._remember_theme(name)
+        if error is None:
+            return
+        if self._service is not None:
+            self._service.report_storage_error(error)  # told once, like the other files
+        else:
+            self.notify(f"{error}; the theme is not remembered.", severity="warning", markup=False)
 
     # -- the terminal's title -----------------------------------------------------------------
 

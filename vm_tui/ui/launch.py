@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 def launch(settings: Settings, *, demo: bool = False) -> int:
     """Run the inbox until it quits (``q``, Ctrl+C, a signal); the process's exit status."""
     from vm_tui.audio.alsa import silence_alsa_errors
+    from vm_tui.audio.track import SHARED_CACHE
 
     forget_key_in_environment()
+    SHARED_CACHE.budget = int(settings.audio_cache_mb * 1024 * 1024)
     # ALSA prints errors straight to stderr, which would tear Textual's screen.
     silence_alsa_errors()
     with contextlib.ExitStack() as stack:

@@ -220,6 +220,7 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         self.query_one(VoicemailList).apply(self.visible_order(), (voicemail_id,))
         if voicemail_id == self._shown_id:
             self.query_one(DetailPane).duration = duration
+        self.show_waveform()
 
     def _refresh_times(self) -> None:
         # query, not query_one: a timer may fire while the app shuts down, widgets gone.
@@ -241,9 +242,10 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         # Duration first without a repaint of its own: one detail update per cursor move.
         detail.set_reactive(DetailPane.duration, self.service.library.duration(vm_id or ""))
         detail.voicemail = self.service.state.get(vm_id) if vm_id else None
+        self.show_waveform()
         if self._prefetch_timer is not None:
             self._prefetch_timer.stop()
-        self.service.library.cancel_prefetch()
+        self.service.cancel_prefetch()
         if self.prefetch_enabled and vm_id is not None:
             self._prefetch_timer = self.set_timer(
                 PREFETCH_DELAY, lambda: self.service.prefetch(vm_id)

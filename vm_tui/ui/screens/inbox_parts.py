@@ -20,6 +20,7 @@ class InboxParts(Screen[None]):
     filter: InboxFilter
     _ready: bool
     _player_timer: Timer | None
+    _shown_id: str | None
 
     @property
     def selected_id(self) -> str | None:
@@ -38,4 +39,7 @@ class InboxParts(Screen[None]):
         raise NotImplementedError
 
     def caller(self, vm: Voicemail) -> str:
+        raise NotImplementedError
+
+    def show_waveform(self) -> None:
         raise NotImplementedError

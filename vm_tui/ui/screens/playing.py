@@ -33,12 +33,36 @@ class PlayingActions(InboxParts):
     def action_speed(self, direction: int) -> None:
         self.service.playback.change_speed(direction)
 
+    def action_toggle_skip_silence(self) -> None:
+        on = self.service.playback.toggle_skip_silence()
+        self.app.notify(f"Skip silence {'on' if on else 'off'}.", timeout=2)
+
+    def action_toggle_voice_boost(self) -> None:
+        on = self.service.playback.toggle_voice_boost()
+        self.app.notify(f"Voice boost {'on' if on else 'off'}.", timeout=2)
+
+    def on_player_bar_seek(self, message: PlayerBar.Seek) -> None:
+        self.service.playback.seek_to_fraction(message.fraction)
+
+    def show_waveform(self) -> None:
+        """The bar draws the recording it reports on: the one playing, else the one shown."""
+        bars = self.query(PlayerBar)  # query: the panes may be gone (shutting down)
+        if not bars:
+            return
+        status = self.service.playback.status()
+        about = status.voicemail_id if status.state not in ("idle", "error") else None
+        envelope = self.service.library.envelope(about or self._shown_id or "")
+        for bar in bars:
+            if bar.envelope is not envelope:
+                bar.envelope = envelope
+
     def _playback_changed(self) -> None:
         """Show the session's status now; while it plays, keep the position moving."""
         status = self.service.playback.status()
         # query, not query_one: the refresh may fire while the app shuts down.
         for bar in self.query(PlayerBar):
             bar.view = status
+        self.show_waveform()
         playing = status.state == "playing"
         if playing and self._player_timer is None:
             self._player_timer = self.set_interval(PLAYER_REFRESH, self._playback_changed)
@@ -61,18 +85,22 @@ class PlayingActions(InboxParts):
         from vm_tui.local.saving import default_download_dir, recording_filename, save_in_folder
 
         try:
-            recording = await self.service.library.load(voicemail_id)
+            voicemail, mp3 = await self.service.library.mp3(voicemail_id)
         except (ApiError, AudioError) as error:
             message = one_line(str(error), 120)
             self.app.notify(
-                f"Could not download the recording to save it: {message}", severity="error"
+                f"Could not download the recording to save it: {message}",
+                severity="error",
+                markup=False,
             )
             return
         folder = default_download_dir(self.settings.download_dir)
-        name = recording_filename(recording.voicemail)
+        name = recording_filename(voicemail)
         try:
-            path = await asyncio.to_thread(save_in_folder, recording.mp3, folder, name)
+            path = await asyncio.to_thread(save_in_folder, mp3, folder, name)
         except Exception as error:  # SaveError or OSError: show it, never crash
-            self.app.notify(f"Could not save: {one_line(str(error), 160)}", severity="error")
+            self.app.notify(
+                f"Could not save: {one_line(str(error), 160)}", severity="error", markup=False
+            )
             return
         self.app.notify(f"Saved to {path}", markup=False)
