@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from vm_tui.local.files import LocalFileError
+from vm_tui.local.files import LocalFileError, describe_os_error
 from vm_tui.text.safe import one_line
 
 NAME_LIMIT = 100
@@ -156,7 +156,7 @@ def _read_entries(path: Path) -> dict[str, str]:
         return {}
     except OSError as error:
         raise ContactsError(
-            f"cannot read the contacts file {path}: {error.strerror or error}"
+            f"cannot read the contacts file {path}: {describe_os_error(error)}"
         ) from None
     where = f"contacts file {path}"
     try:
@@ -189,7 +189,7 @@ def _read_import(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ContactsError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ContactsError(f"cannot read {path}: {describe_os_error(error)}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -72,5 +72,5 @@ def save_in_folder(data: bytes, folder: Path, name: str) -> Path:
         counter += 1
     # The name has no separators, so the file is inside the folder; check anyway.
     if candidate.resolve().parent != folder.resolve():
-        raise SaveError("refusing to write outside the download folder")
+        raise SaveError(f"refusing to write {candidate}: it leads outside the folder {folder}")
     return save_bytes(data, candidate)
