@@ -98,10 +98,11 @@ async def test_the_header_names_the_certificate_when_the_ca_is_missing(
         assert re.search(
             rf"✖ offline, retrying in \d+ s: certificate verify failed for {host}$", header
         )
-        # The empty inbox says it with what to do.
+        # The empty inbox says it in full, with what to do.
         assert (
             f"Cannot load the inbox: certificate verify failed for {host} (a TLS-inspecting "
-            "proxy? set SSL_CERT_FILE" in " ".join(screen.split())
+            "proxy? set SSL_CERT_FILE or add its CA to the system store)"
+            in " ".join(screen.split())
         )
         assert "connection failed" not in screen
     assert tls_server.requests == []

@@ -29,7 +29,7 @@ from vm_tui.inbox.outbox import Operation
 from vm_tui.inbox.state import InboxDiff, InboxState
 from vm_tui.local.files import StorageError
 from vm_tui.local.outbox_journal import OutboxJournal
-from vm_tui.text.safe import one_line
+from vm_tui.text.safe import MESSAGE_CHARACTERS, one_line
 from vm_tui.text.times import absolute
 
 from .events import Emit, InboxChanged, Notice, PendingChanged, ignore
@@ -203,7 +203,7 @@ class OutboxSender:
             return Outcome.GONE
         except AuthError as error:
             self.key_rejected = True
-            self.last_error = one_line(str(error), 120)
+            self.last_error = one_line(str(error), MESSAGE_CHARACTERS)
             self.last_exception = error
             return Outcome.KEY_REJECTED
         except ApiError as error:
@@ -214,7 +214,9 @@ class OutboxSender:
             self._finish(op)
             self._apply(self.state.revert(vm_id, seq=self._seq_of(op)))
             what = "delete it" if op.kind == "delete" else _mark_words(op.listened)
-            self.emit(Notice(f"Could not {what}: {one_line(str(error), 120)}", "error"))
+            self.emit(
+                Notice(f"Could not {what}: {one_line(str(error), MESSAGE_CHARACTERS)}", "error")
+            )
             return Outcome.REFUSED
         self._failures.pop(op.op_id, None)
         self._retry_at.pop(op.op_id, None)
@@ -258,7 +260,7 @@ class OutboxSender:
             minimum=1.0,
         )
         self._retry_at[op.op_id] = self.clock() + delay
-        self.last_error = one_line(str(error), 120)
+        self.last_error = one_line(str(error), MESSAGE_CHARACTERS)
 
     # -- settling -----------------------------------------------------------------------------
 

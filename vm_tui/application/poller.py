@@ -20,7 +20,7 @@ from vm_tui.api.models import Inbox, SkippedItem
 from vm_tui.inbox.state import InboxState
 from vm_tui.local.files import StorageError, describe_os_error
 from vm_tui.local.inbox_cache import InboxCache
-from vm_tui.text.safe import one_line
+from vm_tui.text.safe import MESSAGE_CHARACTERS, one_line
 
 from .announcements import Announcements
 from .connection import ConnectionStatus, Link
@@ -128,7 +128,7 @@ class Poller:
         return jittered(self.interval, self.rng)
 
     def _failed(self, error: ApiError) -> float | None:
-        message = one_line(str(error), 120)
+        message = one_line(str(error), MESSAGE_CHARACTERS)
         loaded = self.state.loaded
         if isinstance(error, AuthError):  # a rejected key will not fix itself
             self._set_status(ConnectionStatus(Link.KEY_REJECTED, message, stale=loaded))

@@ -33,6 +33,11 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", _SEQUENCES.sub("", text))
 
 
+# An error message shown in a header or toast: long enough for the longest one the
+# client writes (a certificate failure with its hint), short enough for one toast.
+MESSAGE_CHARACTERS = 200
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """``clean`` and fold every line break into a space: for rows, titles and toasts.
 
