@@ -23,6 +23,7 @@ from vm_tui.demo import DemoServer, Fault
 from vm_tui.demo.faults import gzip_bomb_body
 
 GIB = 1024**3
+STORAGE_BOMB = 256 * 1024**2
 LIST = "/api/v1/voicemails"
 
 
@@ -43,7 +44,7 @@ async def peak_memory(call: Callable[[], Awaitable[object]]) -> tuple[BaseExcept
 def bombs_made() -> None:
     """Made once (a quarter of a second each), outside what is measured."""
     gzip_bomb_body(GIB, b'{"unlistened_count":0,"voicemails":[', b" ")
-    gzip_bomb_body(GIB, b"", b"\0")
+    gzip_bomb_body(STORAGE_BOMB, b"", b"\0")
 
 
 async def test_a_gigabyte_gzip_bomb_for_the_inbox_stops_at_the_cap(
@@ -145,7 +146,7 @@ async def test_a_gzip_bomb_from_storage_stops_at_the_recording_cap(
 ) -> None:
     downloader = RecordingDownloader(max_bytes=2 * MB)
     try:
-        demo_server.inject_storage(Fault.gzip_bomb(GIB))
+        demo_server.inject_storage(Fault.gzip_bomb(STORAGE_BOMB))
         error, peak = await peak_memory(lambda: downloader.fetch(recording_url(demo_server)))
     finally:
         await downloader.aclose()

@@ -23,12 +23,12 @@ from vm_tui.inbox import InboxState
 from vm_tui.inbox.outbox import Operation
 
 LIST = "/api/v1/voicemails"
-BUDGET = 0.4
+BUDGET = 0.25
 
 
 @pytest.fixture
 def quick_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Clients made from now on have 0.4 s for each request (the shipped ones: 15-30 s)."""
+    """Clients made from now on have 0.25 s for each request (the shipped: 15-30 s)."""
     for name in ("LIST_SECONDS", "CHANGE_SECONDS", "RETRIEVE_SECONDS"):
         monkeypatch.setattr(limits_module, name, BUDGET)
 
@@ -58,7 +58,7 @@ async def test_a_trickled_poll_ends_at_its_deadline_and_the_next_one_works(
         delay = await poller.poll_once()
         assert time.monotonic() - started < BUDGET + 1.5
         assert poller.status.link is Link.OFFLINE and poller.status.stale
-        assert poller.status.message == "Phone.inc took longer than 0.4 s to send the inbox"
+        assert poller.status.message == "Phone.inc took longer than 0.25 s to send the inbox"
         assert delay is not None
         await poller.poll_once()
         assert poller.status.link is Link.LIVE
@@ -69,12 +69,13 @@ async def test_a_trickled_poll_ends_at_its_deadline_and_the_next_one_works(
     [
         pytest.param(Fault.nested_json(100_000), "nested too deeply", id="nested-json"),
         pytest.param(Fault.invalid_utf8(), "invalid UTF-8", id="invalid-utf8"),
-        pytest.param(Fault.gzip_bomb(256 * 1024**2), "128 MB the inbox may take", id="gzip-bomb"),
+        pytest.param(Fault.gzip_bomb(64 * 1024**2), "4 MB the inbox may take", id="gzip-bomb"),
     ],
 )
 async def test_a_hostile_inbox_is_an_error_the_poller_reports(
-    demo_server: DemoServer, fault: Fault, message: str
+    demo_server: DemoServer, fault: Fault, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(limits_module, "LIST_MAX_BYTES", 4 * 1024**2)
     async with poller_for(demo_server) as (poller, _):
         await poller.poll_once()
         shown = list(poller.state.order)
@@ -117,7 +118,7 @@ async def test_a_trickled_mark_is_kept_and_sent_again(demo_server: DemoServer) -
         outcome = await h.runner.send(op)
         assert time.monotonic() - started < BUDGET + 1.5
         assert outcome is Outcome.RETRY
-        assert h.runner.last_error == "Phone.inc took longer than 0.4 s to confirm the mark"
+        assert h.runner.last_error == "Phone.inc took longer than 0.25 s to confirm the mark"
         assert len(h.outbox) == 1  # kept
         async with running(h.runner):
             assert await h.runner.flush(FLUSH)

@@ -18,7 +18,7 @@ from vm_tui.demo import DemoServer, Fault
 from vm_tui.demo.faults import EDGE_EARLY, EDGE_LATE
 
 LIST = "/api/v1/voicemails"
-BUDGET = 0.4
+BUDGET = 0.25
 SLACK = 2.0
 
 
@@ -34,7 +34,7 @@ def env(server: DemoServer, tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def quick_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process runs make their clients after this: 0.4 s per request (shipped: 15-30 s)."""
+    """In-process runs make their clients after this: 0.25 s a request (shipped: 15-30 s)."""
     for name in ("LIST_SECONDS", "CHANGE_SECONDS", "RETRIEVE_SECONDS"):
         monkeypatch.setattr(limits_module, name, BUDGET)
     monkeypatch.setattr(limits_module, "DOWNLOAD_BASE_SECONDS", BUDGET)
@@ -77,27 +77,28 @@ def assert_one_line_exit_5(result: object, *contains: str) -> str:
 @pytest.mark.parametrize(
     ("command_line", "where", "message"),
     [
-        pytest.param(("list",), "api", "took longer than 0.4 s to send the inbox", id="list"),
         pytest.param(
-            ("show", "{id}"), "api", "took longer than 0.4 s to send the voicemail", id="show"
+            ("show", "{id}"), "api", "took longer than 0.25 s to send the voicemail", id="show"
         ),
         pytest.param(
             ("mark", "{id}", "--listened"),
             "api",
-            "took longer than 0.4 s to confirm the mark; the change is queued",
+            "took longer than 0.25 s to confirm the mark; the change is queued",
             id="mark",
+            marks=pytest.mark.slow,  # the sender's own test covers a trickled PATCH
         ),
         pytest.param(
             ("download", "{id}", "-o", "{out}"),
             "storage",
-            "the recording download took longer than 0.4 s",
+            "the recording download took longer than 0.25 s",
             id="download",
         ),
         pytest.param(
             ("play", "{id}", "--no-mark"),
             "storage",
-            "the recording download took longer than 0.4 s",
+            "the recording download took longer than 0.25 s",
             id="play",
+            marks=pytest.mark.slow,  # the same download as `download`
         ),
     ],
 )
@@ -215,13 +216,12 @@ def test_a_hostile_answer_to_a_mark_exits_5_and_keeps_the_change(
 def test_no_traceback_from_a_real_process(server: DemoServer) -> None:
     """End to end: a real ``python -m vm_tui`` in Asia/Tokyo against each hostile answer."""
     env = {**cli_env(server), "TZ": "Asia/Tokyo"}
-    expected = {"edge-dates-and-surrogates": 0, "nested-json": 5, "gzip-bomb": 5}
+    expected = {"edge-dates-and-surrogates": 0, "nested-json": 5}
     faults = {
         "edge-dates-and-surrogates": Fault.edits_json(
             *Fault.edge_dates().edits, *Fault.lone_surrogates().edits
         ),
         "nested-json": Fault.nested_json(100_000),
-        "gzip-bomb": Fault.gzip_bomb(256 * 1024**2),  # past the shipped 128 MB
     }
     for name, fault in faults.items():
         server.inject(fault)

@@ -22,7 +22,7 @@ from vm_tui.inbox import InboxState
 from vm_tui.local.inbox_cache import to_cache_json
 from vm_tui.text.times import absolute, received
 
-QUICK = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 THOROUGH = settings(deadline=None, max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
 NOW = datetime(2026, 5, 11, 14, 0, tzinfo=UTC)
 

@@ -11,11 +11,17 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.audio.audio_helpers import FakeBackend
-from tests.fuzz.strategies import ZONES, WireResponse, responses
+from tests.fuzz.strategies import (
+    HOSTILE_EXAMPLES,
+    HOSTILE_ONE_EXAMPLES,
+    ZONES,
+    WireResponse,
+    responses,
+)
 from tests.ui.conftest import notices, screen_text, wait_until
 from vm_tui.api import Inbox, PhoneIncClient, RetryPolicy
 from vm_tui.audio.player import Player
@@ -24,7 +30,7 @@ from vm_tui.ui.app import VoicemailApp
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 QUICK = settings(
-    deadline=None, max_examples=3, suppress_health_check=[HealthCheck.too_slow], database=None
+    deadline=None, max_examples=1, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 THOROUGH = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 NOW = datetime(2026, 5, 11, 14, 1, tzinfo=UTC)
@@ -126,8 +132,13 @@ def run(polls: list[WireResponse], mark_answer: WireResponse, zone: str) -> None
 
 
 @QUICK
+@example(
+    polls=list(HOSTILE_EXAMPLES.values()),
+    mark_answer=HOSTILE_ONE_EXAMPLES["nested"],
+    zone="Asia/Tokyo",
+)
 @given(
-    polls=st.lists(responses(), min_size=3, max_size=3),
+    polls=st.lists(responses(), min_size=4, max_size=4),
     mark_answer=responses(one=True),
     zone=st.sampled_from(ZONES),
 )

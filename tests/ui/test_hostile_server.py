@@ -25,7 +25,6 @@ from vm_tui.api import limits as limits_module
 from vm_tui.application.connection import Link
 from vm_tui.demo import DemoServer, Fault
 from vm_tui.ui.app import VoicemailApp
-from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 LIST = "/api/v1/voicemails"
@@ -75,7 +74,7 @@ def assert_still_fine(app: VoicemailApp) -> None:
 
 
 SPOILED_POLLS = [
-    (Fault.trickle(50), "took longer than 0.4 s to send the inbox"),
+    (Fault.trickle(50), "took longer than 0.25 s to send the inbox"),
     (Fault.nested_json(100_000), "nested too deeply"),
     (Fault.invalid_utf8(), "invalid UTF-8"),
     (Fault.gzip_bomb(64 * 1024**2), "more than the 4 MB"),
@@ -87,7 +86,7 @@ async def test_a_poll_the_server_spoils_is_reported_and_the_inbox_stays(
     make_app: MakeApp, fixed_server: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One app, each spoiled poll in turn (one app each would cost seconds)."""
-    monkeypatch.setattr(limits_module, "LIST_SECONDS", 0.4)
+    monkeypatch.setattr(limits_module, "LIST_SECONDS", 0.25)
     monkeypatch.setattr(limits_module, "LIST_MAX_BYTES", 4 * 1024**2)
     app = make_app()
     async with app.run_test(size=(160, 36), notifications=True) as pilot:
@@ -145,11 +144,8 @@ async def test_edge_dates_in_tokyo(make_app: MakeApp, fixed_server: DemoServer) 
 
 
 ODD_VALUES = [
-    Fault.absurd_count(),  # 10**100
-    Fault.absurd_count("-4"),
-    Fault.absurd_count("1.5"),
-    Fault.absurd_count("false"),
-    Fault.huge_strings(1_000_000),
+    Fault.absurd_count(),  # 10**100 (the others are the parser's tests)
+    Fault.huge_strings(1_000_000),  # the first row and its detail pane render what fits
     Fault.json_field("from", "14155550100"),  # a number: that voicemail is left out
     Fault.json_field("created_at", '"9999-99-99"', 1),
 ]
@@ -190,21 +186,4 @@ async def test_a_hostile_answer_to_a_mark_keeps_the_change_and_the_sender(
         assert sender.last_error is not None and "nested too deeply" in sender.last_error
         await wait_for_text(pilot, "1 pending")  # kept; tried again later (the sender's tests)
         assert app.service.state.get(vm_id).listened  # type: ignore[union-attr]
-        assert_still_fine(app)
-
-
-async def test_the_detail_pane_renders_any_voicemail(
-    make_app: MakeApp, fixed_server: DemoServer
-) -> None:
-    """A detail pane for a voicemail with megabyte fields renders what fits."""
-    app = make_app()
-    async with app.run_test(size=(140, 36), notifications=True) as pilot:
-        await loaded(pilot)
-        fixed_server.inject(Fault.huge_strings(2_000_000), path=LIST)
-        await next_poll(pilot)
-        vm_list = app.query_one(VoicemailList)
-        huge = next(i for i in vm_list.ids if len(i) > 1_000_000)
-        vm_list.select(huge)
-        await pilot.pause()
-        assert app.query_one(DetailPane).voicemail is not None
         assert_still_fine(app)
