@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 from collections.abc import AsyncIterator, Iterator
@@ -10,6 +11,14 @@ import pytest
 
 from vm_tui.api import PhoneIncClient, RecordingDownloader, RetryPolicy
 from vm_tui.demo import DemoServer
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core (at most four more than the cores). Most tests wait on
+    loopback servers, child processes and timers rather than compute, so one worker per core
+    leaves the cores half idle (2 cores: 110 s with 2 workers, 85 s with 4)."""
+    cores = os.cpu_count() or 1
+    return min(2 * cores, cores + 4)
 
 
 def _reset_ignored_sigint() -> None:

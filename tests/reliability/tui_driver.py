@@ -70,9 +70,8 @@ async def main() -> None:
                 command = json.loads(line)
                 do = command["do"]
                 answer: dict[str, Any] = {}
-                if do == "loaded":
-                    polls = service.poller.polls_completed
-                    await until(lambda p=polls: service.poller.polls_completed > p, "a poll")
+                if do == "loaded":  # the first poll is done (perhaps long before this command)
+                    await until(lambda: service.poller.polls_completed > 0, "the first poll")
                     await pilot.pause()
                 elif do == "refresh":
                     polls = service.poller.polls_completed
