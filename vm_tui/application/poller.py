@@ -25,6 +25,7 @@ from vm_tui.text.safe import MESSAGE_CHARACTERS, one_line
 from .announcements import Announcements
 from .connection import ConnectionStatus, Link
 from .events import ConnectionChanged, Emit, InboxChanged, Notice
+from .head_start import HeadStart
 from .waiting import wait_for_event
 
 FIRST_CACHE_SAVE_AFTER = 2.0  # seconds after the first poll: the user waits for the inbox first
@@ -45,8 +46,10 @@ class Poller:
         rng: random.Random | None = None,
         on_success: Callable[[], None] | None = None,
         on_storage_error: Callable[[StorageError], None] | None = None,
+        head_start: HeadStart | None = None,
     ) -> None:
         self.client = client
+        self.head_start = head_start  # the first inbox, asked for before the UI was built
         self.state = state
         self.emit = emit
         self.interval = interval
@@ -104,8 +107,7 @@ class Poller:
         if not self.state.loaded:
             self._set_status(replace(self.status, link=Link.CONNECTING))
         try:
-            # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
-            inbox = await self.client.list_voicemails(retry=NO_RETRY, incremental=self.state.loaded)
+            inbox = await self._fetch()
         except ApiError as error:
             return self._failed(error)
         self.backoff.reset()
@@ -126,6 +128,13 @@ class Poller:
         elif not diff.empty:
             self.save_cache_soon(CACHE_SAVE_AT_MOST_EVERY)
         return jittered(self.interval, self.rng)
+
+    async def _fetch(self) -> Inbox:
+        head_start, self.head_start = self.head_start, None
+        if head_start is not None and (inbox := await head_start.take()) is not None:
+            return inbox
+        # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
+        return await self.client.list_voicemails(retry=NO_RETRY, incremental=self.state.loaded)
 
     def _failed(self, error: ApiError) -> float | None:
         message = one_line(str(error), MESSAGE_CHARACTERS)

@@ -37,6 +37,7 @@ from .events import (
     RecordingChanged,
     ignore,
 )
+from .head_start import HeadStart
 from .library import RecordingLibrary
 from .outbox_sender import OutboxSender
 from .playback import PlaybackSession
@@ -103,6 +104,7 @@ class InboxService:
         options: ServiceOptions | None = None,
         now: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        head_start: HeadStart | None = None,
     ) -> None:
         options = options or ServiceOptions()
         self.client = client
@@ -125,6 +127,7 @@ class InboxService:
             clock=monotonic,
             on_success=self.sender.key_works,
             on_storage_error=self.storage.report,
+            head_start=head_start,
         )
         self.undo = UndoWindow(options.undo_seconds, self._commit_deletes)
         self.library = RecordingLibrary(

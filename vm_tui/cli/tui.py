@@ -15,7 +15,7 @@ def run_tui(*, demo: bool, poll_interval: float | None) -> None:
     startup.begin()  # before the UI is imported: see vm_tui.startup
     from vm_tui.api.tls import preload
     from vm_tui.local.config import network_config
-    from vm_tui.ui.launch import launch
+    from vm_tui.ui.launch import launch, start_first_inbox
 
     ctx = current()
     settings = ctx.settings(
@@ -24,6 +24,8 @@ def run_tui(*, demo: bool, poll_interval: float | None) -> None:
     )
     if settings.ca_bundle and not demo:
         preload(network_config(settings).trust)  # another trust store: start it now too
+    head_start = None
     if settings.api_key and not demo:
         ctx.check_key(settings.api_key)
-    sys.exit(launch(settings, demo=demo))
+        head_start = start_first_inbox(settings)  # its request overlaps building the UI
+    sys.exit(launch(settings, demo=demo, head_start=head_start))

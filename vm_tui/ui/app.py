@@ -23,6 +23,7 @@ from textual.screen import Screen
 from vm_tui import startup
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.application.announcements import SeenStore
+from vm_tui.application.head_start import HeadStart
 from vm_tui.application.service import InboxService, ServiceOptions
 from vm_tui.application.signals import (
     TERMINATING,
@@ -72,6 +73,7 @@ class VoicemailApp(App[int]):
         handle_signals: bool = False,
         contacts: Contacts | None = None,
         remember_theme: Callable[[str], StorageError | None] | None = None,
+        head_start: HeadStart | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or Settings()
@@ -104,6 +106,7 @@ class VoicemailApp(App[int]):
                 ),
                 now=now,
                 monotonic=monotonic,
+                head_start=head_start,
             )
             self._inbox = InboxScreen(
                 self._service,

@@ -18,10 +18,11 @@ from vm_tui.local.seen import SeenFile
 from vm_tui.local.ui_state import remember_theme
 
 if TYPE_CHECKING:
+    from vm_tui.application.head_start import HeadStart
     from vm_tui.ui.app import VoicemailApp
 
 
-def launch(settings: Settings, *, demo: bool = False) -> int:
+def launch(settings: Settings, *, demo: bool = False, head_start: HeadStart | None = None) -> int:
     """Run the inbox until it quits (``q``, Ctrl+C, a signal); the process's exit status."""
     from vm_tui.audio.alsa import silence_alsa_errors
     from vm_tui.audio.track import SHARED_CACHE
@@ -31,13 +32,17 @@ def launch(settings: Settings, *, demo: bool = False) -> int:
     # ALSA prints errors straight to stderr, which would tear Textual's screen.
     silence_alsa_errors()
     with contextlib.ExitStack() as stack:
-        app = build_app(settings, stack, demo=demo)
+        app = build_app(settings, stack, demo=demo, head_start=head_start)
         app.run()
     return app.exit_status
 
 
 def build_app(
-    settings: Settings, stack: contextlib.ExitStack, *, demo: bool = False
+    settings: Settings,
+    stack: contextlib.ExitStack,
+    *,
+    demo: bool = False,
+    head_start: HeadStart | None = None,
 ) -> VoicemailApp:
     """The app with its real parts (closed by ``stack``): client, player, journal, cache..."""
     from vm_tui.audio.player import Player
@@ -53,6 +58,8 @@ def build_app(
     # never proxied).
     network = network_config(settings)
     client = PhoneIncClient(api_key, base_url, network=network) if api_key else None
+    if demo or client is None:
+        head_start = None  # it asked another origin (or nobody)
     player = Player()
     stack.callback(player.close)
     warnings = [w for w in [key_format_warning(api_key) if api_key and not demo else None] if w]
@@ -75,7 +82,19 @@ def build_app(
         contacts=contacts,
         remember_theme=remember_theme,
         handle_signals=True,
+        head_start=head_start,
     )
+
+
+def start_first_inbox(settings: Settings) -> HeadStart | None:
+    """Ask for the first inbox now, before the UI is imported (see HeadStart)."""
+    from vm_tui.application.head_start import HeadStart
+
+    api_key = settings.api_key
+    if not api_key:
+        return None
+    network = network_config(settings)
+    return HeadStart(lambda: PhoneIncClient(api_key, settings.base_url, network=network)).start()
 
 
 def forget_key_in_environment() -> None:
