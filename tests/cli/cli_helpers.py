@@ -67,7 +67,8 @@ def cli_env(
     env = {
         k: v
         for k, v in (os.environ if base_env is None else base_env).items()
-        if not k.startswith(("PHONE_INC_", "VM_TUI_"))
+        # PYTHONUNBUFFERED too: a child must work with the buffering a fresh machine gives it.
+        if not k.startswith(("PHONE_INC_", "VM_TUI_")) and k != "PYTHONUNBUFFERED"
     }
     # A config file that does not exist: a developer's real key must never be picked up.
     env["VM_TUI_CONFIG"] = str(REPO_ROOT / "tests" / "cli" / "no-such-config.toml")

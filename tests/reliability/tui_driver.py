@@ -32,6 +32,10 @@ async def main() -> None:
     settings = CliContext().settings()  # as the CLI reads it (and takes the key out of env)
     forget_key_in_environment()
     shown: list[dict[str, str]] = []
+    # Textual replaces sys.stdout while the app runs, and its flush does not reach the pipe:
+    # answers go to the real stdout (PYTHONUNBUFFERED, set on some machines, hid this).
+    answers = sys.__stdout__
+    assert answers is not None
     loop = asyncio.get_running_loop()
     with contextlib.ExitStack() as stack:
         app = build_app(settings, stack)
@@ -110,7 +114,8 @@ async def main() -> None:
                     }
                     answer["pending"] = service.sender.pending_count()
                 answer["notices"] = shown
-                print(json.dumps(answer), flush=True)
+                answers.write(json.dumps(answer) + "\n")
+                answers.flush()
                 if do == "quit":
                     return
 
