@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from vm_tui.api import ProtocolError, parse_inbox, parse_voicemail
+from vm_tui.api.models import Voicemail
 
 LIST_ITEM = {
     "id": "0193f4cb-7777-7c00-9e3d-2b2b8a7f1c33",
@@ -172,3 +174,23 @@ def test_the_first_bad_field_is_the_one_named() -> None:
         parse_voicemail(item)
     with pytest.raises(ProtocolError, match="'listened_at'"):
         parse_voicemail(dict(item, created_at="2026-05-11T13:48:02Z"))
+
+
+def test_heard_at_changes_only_listened_at() -> None:
+    # Every field set to something other than its default, so a field heard_at forgot to
+    # carry over (one added later, say) shows up as a difference.
+    values = {
+        field.name: datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        if field.name in ("created_at", "listened_at")
+        else f"value of {field.name}"
+        for field in dataclasses.fields(Voicemail)
+    }
+    vm = Voicemail(**values)
+    later = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+    for when in (later, None):
+        copy = vm.heard_at(when)
+        expected = dataclasses.replace(vm, listened_at=when)
+        assert all(
+            getattr(copy, field.name) == getattr(expected, field.name)
+            for field in dataclasses.fields(Voicemail)
+        )

@@ -20,7 +20,7 @@ import pytest
 
 from vm_tui.api import PhoneIncClient, RetryPolicy
 from vm_tui.application.events import AppEvent, InboxChanged, Notice, PendingChanged
-from vm_tui.application.outbox_sender import OutboxSender
+from vm_tui.application.outbox_sender import BULK_SLICE, OutboxSender
 from vm_tui.demo import DemoServer, Fault
 from vm_tui.inbox import InboxDiff, InboxState
 from vm_tui.inbox.outbox import Operation
@@ -535,7 +535,15 @@ async def test_marking_a_thousand_sends_every_mark_and_writes_in_batches(
             targets = [vm_id for vm_id in h.state.order if not h.state.get(vm_id).listened]  # type: ignore[union-attr]
             progress: list[PendingChanged] = []
             h.runner.submit_many(Operation.mark(vm_id, True) for vm_id in targets)
-            assert h.state.unlistened_count == 0  # every row changed at once
+            # The first slice at once, then one slice per turn of the event loop: no turn
+            # stalls the loop for the whole bulk.
+            assert h.state.unlistened_count == len(targets) - BULK_SLICE
+            assert h.runner.pending_count() == len(targets)
+            await asyncio.sleep(0)
+            assert h.state.unlistened_count == len(targets) - 2 * BULK_SLICE
+            for _ in range(len(targets) // BULK_SLICE):
+                await asyncio.sleep(0)
+            assert h.state.unlistened_count == 0
             assert await h.runner.flush(60)
             progress = [e for e in h.events if isinstance(e, PendingChanged)]
         assert len(targets) == 1000
@@ -547,6 +555,33 @@ async def test_marking_a_thousand_sends_every_mark_and_writes_in_batches(
         assert len(lines) < len(targets) + len(targets) // 10
         assert progress[-1].bulk_total == 0 and progress[-1].count == 0
         assert any(0 < e.bulk_done < e.bulk_total for e in progress)  # progress was shown
+
+
+async def test_a_bulk_change_is_all_in_the_journal_once_written_now(tmp_path: Path) -> None:
+    """Quitting or a signal in the middle of a bulk mark: nothing of it may be lost."""
+    with DemoServer(count=1000, new_every=None, fill_in_after=None) as server:
+        path = tmp_path / "outbox.jsonl"
+        async with harness(server, OutboxJournal(path)) as h:
+            targets = list(h.state.order)
+            h.runner.submit_many(Operation.mark(vm_id, False) for vm_id in targets)
+            assert len(OutboxJournal(path).live()) == BULK_SLICE  # the rest takes its turns
+            h.runner.write_queued()
+            assert {op.voicemail_id for op in OutboxJournal(path).live()} == set(targets)
+            assert h.state.unlistened_count == len(targets)
+
+
+async def test_a_change_made_during_a_bulk_one_lands_after_it(tmp_path: Path) -> None:
+    with DemoServer(count=1000, new_every=None, fill_in_after=None) as server:
+        path = tmp_path / "outbox.jsonl"
+        async with harness(server, OutboxJournal(path)) as h:
+            targets = list(h.state.order)
+            h.runner.submit_many(Operation.mark(vm_id, True) for vm_id in targets)
+            last = targets[-1]  # in the bulk's last slice, not written yet
+            h.runner.submit(Operation.mark(last, False))  # the user changed their mind
+            h.runner.write_queued()
+            (latest,) = [op for op in OutboxJournal(path).live() if op.voicemail_id == last]
+            assert latest.listened is False
+            assert h.state.get(last).listened is False  # type: ignore[union-attr]
 
 
 async def test_cancelled_just_as_it_is_woken_it_stops(demo_server: DemoServer) -> None:

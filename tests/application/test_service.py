@@ -289,3 +289,14 @@ async def test_moving_on_never_stops_what_plays(
         service.cancel_prefetch()  # the cursor moves on while it plays
         await asyncio.sleep(0.05)
         assert all(alive(pid) for pid in pids)  # not killed
+
+
+async def test_a_signal_during_a_bulk_mark_journals_all_of_it() -> None:
+    # The signal path: commit_deletes_now, then the process may end at once.
+    with DemoServer(count=600, new_every=None, fill_in_after=None) as server:
+        async with service_for(server) as service:
+            server.inject(Fault.status(503), times=100_000)
+            ids = list(service.state.order)
+            service.mark_many(ids, False)
+            service.commit_deletes_now()
+            assert {op.voicemail_id for op in service.journal.live()} == set(ids)

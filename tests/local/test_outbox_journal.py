@@ -133,6 +133,23 @@ def test_two_writers_see_each_other(path: Path) -> None:
     assert not tui.is_live(mark)  # its retry must not be sent: the user did something since
 
 
+def test_a_writer_that_looked_before_the_file_existed_keeps_its_own_and_the_others(
+    path: Path,
+) -> None:
+    late = OutboxJournal(path, owner="222:1")
+    late.refresh()  # no file yet
+    early = OutboxJournal(path, owner="111:1")
+    theirs = [Operation.mark(vm_id, True, owner=early.owner) for vm_id in ("a", "b")]
+    early.put(theirs[:1])
+    early.put(theirs[1:])
+    mine = Operation.mark("c", True, owner=late.owner)
+    late.put([mine])  # finds the file new to it while holding its lock
+    assert {op.voicemail_id for op in late.live()} == {"a", "b", "c"}
+    early.refresh()
+    assert {op.voicemail_id for op in early.live()} == {"a", "b", "c"}
+    assert {op.voicemail_id for op in OutboxJournal(path).live()} == {"a", "b", "c"}
+
+
 def test_whose_op_it_is_to_send(path: Path) -> None:
     box = OutboxJournal(path)
     mine = Operation.mark("a", True, owner=box.owner)

@@ -42,6 +42,22 @@ class Voicemail:
     def recording_ready(self) -> bool:
         return self.recording_url is not None
 
+    def heard_at(self, listened_at: datetime | None) -> Voicemail:
+        """This voicemail with ``listened_at`` changed (None: unlistened). What
+        ``dataclasses.replace`` does, at a third of its cost: a bulk mark makes thousands."""
+        return Voicemail(
+            self.id,
+            self.caller,
+            self.created_at,
+            listened_at,
+            self.transcription,
+            self.recording_url,
+            self.line_id,
+            self.line_name,
+            self.line_number,
+            self.line_number_formatted,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The canonical JSON form (the list endpoint's spelling), for --json and the cache."""
         return {

@@ -15,6 +15,7 @@ shows it listened after the change was made) is dropped and reported, never repl
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import random
 import time
@@ -37,6 +38,9 @@ from .waiting import wait_for_event
 
 SETTLE_EVERY = 0.05  # seconds: answers arriving together are settled together
 LOOK_AROUND_EVERY = 2.0  # seconds between looks at what other processes queued
+# Changes shown and journaled per turn of the event loop: marking 3,000 (or 30,000) voicemails
+# at once takes turns of ~15 ms each instead of one stall that grows with the count.
+BULK_SLICE = 250
 RETRY_BASE, RETRY_CEILING = 2.0, 300.0
 
 
@@ -89,6 +93,11 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._bulk_total = 0
         self._bulk_done = 0
+        # Submitted, waiting for their turn to be shown and journaled (in order: a change made
+        # after a bulk one must land after it).
+        self._queued: collections.deque[list[Operation]] = collections.deque()
+        self._queued_count = 0
+        self._queue_handle: asyncio.Handle | None = None
         self._storage_reported = False
 
     # -- queueing -----------------------------------------------------------------------------
@@ -97,18 +106,49 @@ class OutboxSender:
         self.submit_many([op])
 
     def submit_many(self, ops: Iterable[Operation]) -> None:
-        """Show the changes now, write them to the journal (one write), and send them."""
+        """Show the changes, write them to the journal and send them: at once for the first
+        ``BULK_SLICE``, the rest a slice per turn of the event loop (``write_queued`` writes
+        them all now)."""
         batch = list(ops)
         if not batch:
             return
         if len(batch) > 1:
             self._bulk_total += len(batch)
+        for start in range(0, len(batch), BULK_SLICE):
+            self._queued.append(batch[start : start + BULK_SLICE])
+        self._queued_count += len(batch)
+        self._idle.clear()
+        if self._queue_handle is None:
+            self._take_slice()
+
+    def write_queued(self) -> None:
+        """Show and journal every submitted change now (quitting, a signal: before the process
+        may end)."""
+        if self._queue_handle is not None:
+            self._queue_handle.cancel()
+            self._queue_handle = None
+        while self._queued:
+            self._put(self._queued.popleft())
+
+    def _take_slice(self) -> None:
+        self._queue_handle = None
+        if self._queued:
+            self._put(self._queued.popleft())
+        if self._queued:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop to take turns with: all at once
+                self.write_queued()
+                return
+            self._queue_handle = loop.call_soon(self._take_slice)
+
+    def _put(self, batch: list[Operation]) -> None:
+        self._queued_count -= len(batch)
         self._show(batch)
         try:
             self.journal.put(batch)
         except StorageError as error:
             self._storage_failed(error)
-        self._idle.clear()
         self._pending_changed()
         self._wake.set()
 
@@ -123,7 +163,7 @@ class OutboxSender:
         self._wake.set()
 
     def pending_count(self) -> int:
-        return len(self.journal)
+        return len(self.journal) + self._queued_count
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -134,17 +174,19 @@ class OutboxSender:
                 self._wake.clear()
                 self._look_around()
                 waits = self._start_due()
-                if not self._tasks and waits is None:
+                if not self._tasks and waits is None and not self._queued:
                     self._idle.set()
                 timeout = LOOK_AROUND_EVERY if waits is None else min(waits, LOOK_AROUND_EVERY)
                 await wait_for_event(self._wake, max(timeout, 0.0))
         finally:
+            self.write_queued()  # into the journal: the next start sends them
             for task in self._tasks.values():
                 task.cancel()
             self._settle_now()
 
     async def flush(self, timeout: float) -> bool:
         """Send now and wait until nothing this process can send is pending (True), or time."""
+        self.write_queued()
         self._wake.set()
         try:
             return await wait_for_event(self._idle, timeout)

@@ -172,7 +172,9 @@ class InboxService:
     def commit_deletes_now(self) -> list[str]:
         """Deletes still in their undo window are queued at once (quitting, a signal): written
         to the journal before this returns, so the process may end right after."""
-        return self.undo.commit_all()
+        committed = self.undo.commit_all()
+        self.sender.write_queued()  # a bulk mark still taking its turns, too
+        return committed
 
     async def shut_down(self, flush_seconds: float) -> None:
         """Like quitting: commit deletes, give the outbox a moment, save the cache, stop audio.

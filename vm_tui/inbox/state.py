@@ -249,7 +249,7 @@ class InboxState:
         if overlay.listened is None or overlay.listened == vm.listened:
             return vm
         listened_at = (vm.listened_at or self.clock()) if overlay.listened else None
-        return dataclasses.replace(vm, listened_at=listened_at)
+        return vm.heard_at(listened_at)
 
     @staticmethod
     def _adjustment(vm: Voicemail, display: Voicemail | None) -> int:

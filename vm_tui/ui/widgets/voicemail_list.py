@@ -185,7 +185,9 @@ class VoicemailList(ScrollView, can_focus=True):
         self._durations = durations or (lambda _id: None)
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
-        self._line_cache: dict[tuple[str, int, bool, bool], Strip] = {}
+        # Rendered rows by voicemail id, then (width, is cursor, focused): forgetting one
+        # voicemail's rows is one lookup, whatever else is cached (a bulk mark forgets 3,000).
+        self._line_cache: dict[str, dict[tuple[int, bool, bool], Strip]] = {}
         # The line column's width: each listed voicemail's line-name cells (at most LINE_CAP),
         # and how many listed voicemails need each width, kept up to date as rows come and go.
         self._line_cells: dict[str, int] = {}
@@ -212,7 +214,7 @@ class VoicemailList(ScrollView, can_focus=True):
         old_top_id = self._id_at(int(self.scroll_y))
         structure_changed = order != self._ids
         for vm_id in changed:
-            self._forget_lines(vm_id)
+            self._line_cache.pop(vm_id, None)
         if structure_changed:
             old_index = self._index
             self._ids = list(order)
@@ -226,8 +228,7 @@ class VoicemailList(ScrollView, can_focus=True):
         if structure_changed or relaid:
             self.refresh()
         else:
-            for vm_id in changed:
-                self._refresh_row(vm_id)
+            self._refresh_rows(changed)
 
     # -- the line column's width --------------------------------------------------------------
 
@@ -400,8 +401,7 @@ class VoicemailList(ScrollView, can_focus=True):
             self._refresh_row(self.cursor_id)
 
     def _forget_lines(self, vm_id: str) -> None:
-        for key in [k for k in self._line_cache if k[0] == vm_id]:
-            del self._line_cache[key]
+        self._line_cache.pop(vm_id, None)
 
     def _refresh_row(self, vm_id: str) -> None:
         self._forget_lines(vm_id)
@@ -412,6 +412,15 @@ class VoicemailList(ScrollView, can_focus=True):
         if 0 <= y < self.size.height:
             self.refresh_line(y)
 
+    def _refresh_rows(self, vm_ids: Iterable[str]) -> None:
+        """``_refresh_row`` for many: the viewport is looked up once, not once per row."""
+        top, height, index = int(self.scroll_y), self.size.height, self._index
+        for vm_id in vm_ids:
+            self._line_cache.pop(vm_id, None)
+            at = index.get(vm_id)
+            if at is not None and 0 <= at - top < height:
+                self.refresh_line(at - top)
+
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         # Not self.size: the vertical scrollbar covers the last cells, and the "…" with them.
@@ -420,14 +429,17 @@ class VoicemailList(ScrollView, can_focus=True):
         if vm_id is None:
             return Strip.blank(width, self.rich_style)
         is_cursor = vm_id == self.cursor_id
-        key = (vm_id, width, is_cursor, is_cursor and self.has_focus)
-        strip = self._line_cache.get(key)
+        key = (width, is_cursor, is_cursor and self.has_focus)
+        rows = self._line_cache.get(vm_id)
+        strip = None if rows is None else rows.get(key)
         if strip is None:
             vm = self._lookup(vm_id)
             strip = self._render_row(vm, width, is_cursor) if vm else Strip.blank(width)
-            if len(self._line_cache) > 512:
-                self._line_cache.clear()
-            self._line_cache[key] = strip
+            if rows is None:
+                if len(self._line_cache) > 512:
+                    self._line_cache.clear()
+                rows = self._line_cache[vm_id] = {}
+            rows[key] = strip
         return strip
 
     def _render_row(self, vm: Voicemail, width: int, is_cursor: bool) -> Strip:
