@@ -19,7 +19,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from vm_tui.text.safe import one_line
 
@@ -51,6 +51,19 @@ def _program_name(argv: Sequence[str], what: str) -> str:
     return one_line(argv[0], 60)
 
 
+@contextlib.contextmanager
+def _starting(what: str, name: str) -> Iterator[None]:
+    """Why a program could not start, in one line."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise CommandError(f"{what} not found: {name}") from None
+    except PermissionError:
+        raise CommandError(f"{what} is not executable: {name}") from None
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot run the {what} {name}: {error}") from None
+
+
 async def run_command(
     argv: Sequence[str],
     *,
@@ -61,7 +74,7 @@ async def run_command(
     """Run ``argv``; CommandError if it cannot start, fails, or outlives ``timeout`` (then it
     and its children are stopped)."""
     name = _program_name(argv, what)
-    try:
+    with _starting(what, name):
         process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.DEVNULL,
@@ -70,12 +83,6 @@ async def run_command(
             env=dict(env) if env is not None else child_environment(),
             start_new_session=True,  # its own process group: a timeout stops its children too
         )
-    except FileNotFoundError:
-        raise CommandError(f"{what} not found: {name}") from None
-    except PermissionError:
-        raise CommandError(f"{what} is not executable: {name}") from None
-    except (OSError, ValueError) as error:
-        raise CommandError(f"cannot run the {what} {name}: {error}") from None
     try:
         async with asyncio.timeout(timeout):  # not wait_for: see vm_tui.application.waiting
             code = await process.wait()
@@ -107,7 +114,7 @@ async def start_command(
     thread reaps it when it ends, so it never lingers as a zombie.
     """
     name = _program_name(argv, what)
-    try:
+    with _starting(what, name):
         process = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
@@ -116,12 +123,6 @@ async def start_command(
             env=dict(env) if env is not None else child_environment(),
             start_new_session=True,  # not stopped by a Ctrl-C meant for vm-tui
         )
-    except FileNotFoundError:
-        raise CommandError(f"{what} not found: {name}") from None
-    except PermissionError:
-        raise CommandError(f"{what} is not executable: {name}") from None
-    except (OSError, ValueError) as error:
-        raise CommandError(f"cannot run the {what} {name}: {error}") from None
     deadline = time.monotonic() + settle
     try:
         while (code := process.poll()) is None and time.monotonic() < deadline:
