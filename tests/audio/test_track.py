@@ -3,6 +3,8 @@ decoded whole; effects in the recording's own timeline; the waveform. Real ffmpe
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from vm_tui.audio import PlaybackEnded, Player, PlayerEvent, Rendering
 from vm_tui.audio.effects import TimeMap, silence_map
 from vm_tui.audio.mp3info import probe
 from vm_tui.audio.pcm import Pcm
+from vm_tui.audio.stream import BACKGROUND_NICENESS, Decoding
 from vm_tui.audio.track import LEAD, WINDOW, Cancelled, FileTrack, MemoryTrack, PcmCache
 from vm_tui.audio.waveform import bars
 
@@ -129,6 +132,32 @@ def test_the_prefetch_kills_its_ffmpeg_when_cancelled(half_hour_mp3: Path) -> No
     scanning.join(5)
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)  # cut short, not finished
     assert not Path(f"/proc/{pid}").exists()  # killed, and reaped
+
+
+def test_the_waveform_pass_yields_the_cpu_to_what_plays_now(half_hour_mp3: Path) -> None:
+    """On two cores a 3-hour scan competed with the decode Enter waits for (1.7x slower)."""
+    track = file_track(half_hour_mp3)
+
+    def scan() -> None:
+        with contextlib.suppress(Cancelled):  # cut short at the end of the test
+            track.scan()
+
+    scanning = threading.Thread(target=scan, daemon=True)
+    scanning.start()
+    try:
+        for _ in range(400):
+            if track.background_pids():
+                break
+            threading.Event().wait(0.002)
+        (pid,) = track.background_pids()
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(ours + BACKGROUND_NICENESS, 19) > ours
+        played = Decoding(half_hour_mp3, rate=8000, duration=0.5)  # what Enter decodes
+        assert os.getpriority(os.PRIO_PROCESS, played.pid) == ours
+        played.read_all()
+    finally:
+        track.cancel_background()
+        scanning.join(5)
 
 
 def test_skip_silence_maps_back_to_the_recordings_own_time() -> None:

@@ -21,6 +21,7 @@ from vm_tui.audio.errors import DecodeError, FfmpegMissingError
 
 MAX_RATE = 16_000
 READ_SIZE = 64 * 1024
+BACKGROUND_NICENESS = 10  # on two cores, a 3-hour waveform pass must not slow Enter
 _PRIVATE_ENV = ("PHONE_INC_API_KEY",)
 
 
@@ -35,7 +36,13 @@ class Decoding:
     """One ffmpeg process decoding ``[start, start + duration)`` of ``path``."""
 
     def __init__(
-        self, path: Path, *, rate: int, start: float = 0.0, duration: float | None = None
+        self,
+        path: Path,
+        *,
+        rate: int,
+        start: float = 0.0,
+        duration: float | None = None,
+        background: bool = False,
     ) -> None:
         command = [
             require_ffmpeg(),
@@ -56,6 +63,9 @@ class Decoding:
             )
         except FileNotFoundError as error:
             raise FfmpegMissingError() from error
+        if background:  # a prefetch or the waveform's pass: what is played now comes first
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, self._process.pid, BACKGROUND_NICENESS)
         self.rate = rate
         self._cancelled = threading.Event()
         # Drained beside stdout: a damaged file makes ffmpeg complain per frame, and a full

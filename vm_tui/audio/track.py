@@ -293,7 +293,9 @@ class FileTrack:
         return start, WINDOW if continuing else LEAD
 
     def _decode(self, start: float, length: float | None, *, background: bool) -> Pcm:
-        decoding = Decoding(self.path, rate=self.rate, start=start, duration=length)
+        decoding = Decoding(
+            self.path, rate=self.rate, start=start, duration=length, background=background
+        )
         if background:
             with self._lock:
                 self._background.add(decoding)
@@ -312,7 +314,7 @@ class FileTrack:
             whole = self._cache.get(("raw", self._key, 0.0))
             if isinstance(whole, Pcm) and self._exact and self._windows.get(0.0) == self._duration:
                 return envelope_of([whole.data], self.rate)
-        decoding = Decoding(self.path, rate=SCAN_RATE)
+        decoding = Decoding(self.path, rate=SCAN_RATE, background=True)
         with self._lock:
             self._background.add(decoding)
             self.scanning = True
