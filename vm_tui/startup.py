@@ -14,7 +14,8 @@ is on screen (or will not come soon).
   PCM buffer comes from the heap, where a freed block stays part of the process: RSS rose in
   steps of 5-15 MB over a 10,000-voicemail soak. Fixing the threshold at glibc's default
   (128 KiB) turns that off; a big block then costs an mmap and its page faults.
-- OpenSSL reads the CA bundles in a thread while the UI is imported (``vm_tui.api.tls``).
+- OpenSSL reads the CA bundles in a thread while the UI is imported (``vm_tui.api.tls``), once
+  the settings say the API is https (``preload_trust``).
 - The phone number formatter (~15 ms to import) loads after the first frame, while the first
   poll is on the network, not inside the first inbox's frame.
 """
@@ -24,6 +25,10 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vm_tui.api.tls import TrustSources
 
 M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
 MMAP_THRESHOLD = 128 * 1024
@@ -34,9 +39,16 @@ _paused = False
 def begin() -> None:
     pause_collector()
     return_big_buffers_to_the_os()
-    from vm_tui.api.tls import preload
 
-    preload()
+
+def preload_trust(sources: TrustSources, *, https: bool) -> None:
+    """OpenSSL parses the CA bundles in a thread while the UI is imported, when the API is
+    spoken over https: plain http (the demo, loopback) never needs them, and parsing them
+    there (~60 ms of CPU) only competes with the start."""
+    if https:
+        from vm_tui.api.tls import preload
+
+        preload(sources)
 
 
 def after_first_frame() -> None:

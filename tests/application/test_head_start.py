@@ -3,6 +3,7 @@ error) instead of asking again, and ``vm-tui`` sends it before Textual is import
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -72,6 +73,52 @@ async def test_a_head_start_that_broke_leaves_the_poll_to_ask(demo_server: DemoS
     try:
         await poller.poll_once()
         assert poller.status.link is Link.LIVE and list_requests(demo_server) == 1
+    finally:
+        await poller.client.aclose()
+
+
+async def arrived(head_start: HeadStart) -> None:
+    for _ in range(500):
+        if head_start._future.done():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the head start never answered")
+
+
+async def test_an_inbox_that_arrived_is_shown_at_once_and_not_asked_for_again(
+    demo_server: DemoServer,
+) -> None:
+    """The app shows it before its first frame; the poller then waits a whole interval."""
+    head_start = head_start_for(demo_server)
+    poller = poller_with(demo_server, head_start)
+    poller.interval = 0.3
+    await arrived(head_start)
+    try:
+        assert poller.show_head_start_if_ready()  # synchronously: no await in between
+        assert poller.state.order == [v["id"] for v in demo_server.voicemails()]
+        assert poller.status.link is Link.LIVE and poller.polls_completed == 1
+        running = asyncio.create_task(poller.run())
+        await asyncio.sleep(0.1)
+        assert list_requests(demo_server) == 1  # not asked again at once
+        await asyncio.sleep(0.4)
+        assert list_requests(demo_server) == 2  # a poll interval later
+        running.cancel()
+    finally:
+        await poller.client.aclose()
+
+
+async def test_an_inbox_still_on_its_way_or_an_error_is_left_to_the_first_poll(
+    demo_server: DemoServer,
+) -> None:
+    demo_server.inject(Fault.status(503), times=1)
+    head_start = head_start_for(demo_server)
+    poller = poller_with(demo_server, head_start)
+    await arrived(head_start)
+    try:
+        assert not poller.show_head_start_if_ready()
+        assert not poller.state.loaded
+        await poller.poll_once()  # meets the head start's error as its own
+        assert poller.status.link is Link.OFFLINE and list_requests(demo_server) == 1
     finally:
         await poller.client.aclose()
 

@@ -35,7 +35,10 @@ def parts(folder: Path) -> dict[str, object]:
 
 async def use_every_file(make_app: MakeApp, server: DemoServer, folder: Path) -> list[str]:
     """Start, mark one, pick a theme, quit: every file is written once. What was told."""
-    app = make_app(**parts(folder))
+    files = parts(folder)
+    seen = files["seen"]
+    assert isinstance(seen, SeenFile)
+    app = make_app(**files)
     shown: list[str] = []
     notify = app.notify
 
@@ -51,7 +54,8 @@ async def use_every_file(make_app: MakeApp, server: DemoServer, folder: Path) ->
         await pilot.press("m")
         await wait_until(pilot, lambda: app.service.sender.pending_count() == 0)
         app.theme = "nord"
-        await pilot.pause()
+        # The announced ids are written a moment after the first inbox (see SeenFile).
+        await wait_until(pilot, lambda: seen.last_error is not None or seen.path.is_file())
         await pilot.press("q")
         await wait_until(pilot, lambda: not app.is_running)
     assert {vm["id"]: vm for vm in server.voicemails()}[target]["listened_at"] is not None

@@ -142,15 +142,16 @@ class PhoneIncClient:
     # -- the four calls ---------------------------------------------------------------------
 
     async def list_voicemails(
-        self, *, retry: RetryPolicy | None = None, incremental: bool = True
+        self, *, retry: RetryPolicy | None = None, incremental: bool = True, off_loop: bool = True
     ) -> Inbox:
         """The inbox. A big answer is parsed in a thread, and by default decoded element by
         element so that thread lets the event loop run between elements. ``incremental=False``
         decodes it in one call instead (a third faster, but the loop waits for it): for a first
-        load, when there is nothing on screen yet to keep moving."""
+        load, when there is nothing on screen yet to keep moving. ``off_loop=False`` parses it
+        right here, for a loop with nothing else to run (the head start's)."""
         response = await self._request("GET", "/voicemails", "list", retry=retry)
         content = response.content
-        if len(content) > _PARSE_IN_THREAD_BYTES:
+        if off_loop and len(content) > _PARSE_IN_THREAD_BYTES:
             return await asyncio.to_thread(_parse_inbox_response, response, content, incremental)
         return _parse_inbox_response(response, content)
 

@@ -110,9 +110,14 @@ def parse_voicemail(data: object) -> Voicemail:
     if type(caller) is not str or not caller:
         caller = _required_str(data, "from")
     # In the order of the checks before the fast path: the first bad field is the one named.
-    created_at = _required_time(data, "created_at")
+    # Times as the API sends them ("...Z") are read in one call; others take the long way.
+    created_at = get("created_at")
+    if type(created_at) is not str or (created_at := _utc_or_none(created_at)) is None:
+        created_at = _required_time(data, "created_at")
     listened_at = get("listened_at")
-    if listened_at is not None:
+    if listened_at is not None and (
+        type(listened_at) is not str or (listened_at := _utc_or_none(listened_at)) is None
+    ):
         listened_at = _optional_time(data, "listened_at")
     transcription, recording_url = get("transcription"), get("recording_url")
     line_id, line_name = get("main_number_id"), get("main_number_name")
@@ -125,20 +130,25 @@ def parse_voicemail(data: object) -> Voicemail:
     if type(line_name) is not str:
         line_name = _optional_str(data, "main_number_name") or ""
     # The list spells it main_number, retrieve and update main_number_number.
-    line_number = _first_str(data, "main_number", "main_number_number")
-    line_formatted = _first_str(data, "main_number_formatted", "main_number_number_formatted")
+    line_number = get("main_number")
+    if type(line_number) is not str or not line_number:
+        line_number = _first_str(data, "main_number", "main_number_number")
+    line_formatted = get("main_number_formatted")
+    if type(line_formatted) is not str or not line_formatted:
+        line_formatted = _first_str(data, "main_number_formatted", "main_number_number_formatted")
     # An ASCII string (most of them) has no lone surrogate; only the others are looked into.
     if transcription is not None and not transcription.isascii():
         transcription = _text(transcription)
-    if not (
-        vm_id.isascii()
-        and caller.isascii()
-        and line_name.isascii()
-        and line_number.isascii()
-        and line_formatted.isascii()
-        and (recording_url is None or recording_url.isascii())
-        and (line_id is None or line_id.isascii())
-    ):
+    short = (
+        vm_id,
+        caller,
+        line_name,
+        line_number,
+        line_formatted,
+        recording_url or "",
+        line_id or "",
+    )
+    if not "".join(short).isascii():  # one check for the short fields together
         vm_id, caller = _text(vm_id), _text(caller)
         line_name, line_number = _text(line_name), _text(line_number)
         line_formatted = _text(line_formatted)
@@ -187,6 +197,15 @@ def parse_inbox(data: object) -> Inbox:
         # we have; do not hide the inbox over it.
         count = sum(1 for vm in voicemails if not vm.listened)
     return Inbox(count, tuple(voicemails), tuple(skipped))
+
+
+def _utc_or_none(value: str) -> datetime | None:
+    """A time in the API's own form ("...Z"), or None for anything that needs a closer look."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is UTC else None
 
 
 def parse_time(value: str) -> datetime:

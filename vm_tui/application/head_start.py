@@ -43,6 +43,18 @@ class HeadStart:
         self._taken = True
         return await asyncio.wrap_future(self._future)
 
+    def take_if_ready(self) -> Inbox | None:
+        """The first inbox if it has already arrived (then it is taken), else None: the app
+        shows it in its very first frame. An error or a request still running is left for
+        ``take``."""
+        future = self._future
+        if self._taken or not future.done() or future.exception() is not None:
+            return None
+        inbox = future.result()
+        if inbox is not None:
+            self._taken = True
+        return inbox
+
     def _run(self) -> None:
         if not self._future.set_running_or_notify_cancel():
             return
@@ -57,4 +69,5 @@ class HeadStart:
 
     async def _fetch(self) -> Inbox:
         async with self._make_client() as client:
-            return await client.list_voicemails(retry=NO_RETRY, incremental=False)
+            # Parsed on this thread: its loop has nothing else to run.
+            return await client.list_voicemails(retry=NO_RETRY, incremental=False, off_loop=False)

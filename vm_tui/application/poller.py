@@ -50,6 +50,7 @@ class Poller:
     ) -> None:
         self.client = client
         self.head_start = head_start  # the first inbox, asked for before the UI was built
+        self._shown_head_start: float | None = None  # the delay its answer asked for
         self.state = state
         self.emit = emit
         self.interval = interval
@@ -70,7 +71,10 @@ class Poller:
     # -- the loop -----------------------------------------------------------------------------
 
     async def run(self) -> None:
-        await self.show_cached_inbox()
+        if self._shown_head_start is not None:  # the first inbox is on screen already
+            await self._wait(self._shown_head_start)
+        else:
+            await self.show_cached_inbox()
         while True:
             delay = await self._poll_until_answered()
             await self._wait(delay)
@@ -110,6 +114,20 @@ class Poller:
             inbox = await self._fetch()
         except ApiError as error:
             return self._failed(error)
+        return self._answered(inbox, token)
+
+    def show_head_start_if_ready(self) -> bool:
+        """Apply the first inbox now if the head start already has it (before ``run``, on the
+        loop): the first frame then shows rows, with no "Loading" frame before them. ``run``
+        then waits a poll interval before it asks again."""
+        if self.head_start is None or (inbox := self.head_start.take_if_ready()) is None:
+            return False
+        self.head_start = None
+        token = self.state.begin_poll()
+        self._shown_head_start = self._answered(inbox, token)
+        return True
+
+    def _answered(self, inbox: Inbox, token: int) -> float:
         self.backoff.reset()
         first = not self.polls_completed
         diff = self.state.apply_poll(inbox, token)

@@ -13,7 +13,6 @@ def run_tui(*, demo: bool, poll_interval: float | None) -> None:
     from vm_tui import startup
 
     startup.begin()  # before the UI is imported: see vm_tui.startup
-    from vm_tui.api.tls import preload
     from vm_tui.local.config import network_config
     from vm_tui.ui.launch import launch, start_first_inbox
 
@@ -22,8 +21,8 @@ def run_tui(*, demo: bool, poll_interval: float | None) -> None:
         poll_interval=poll_interval,
         use_keyring=not demo,  # the demo brings its own key
     )
-    if settings.ca_bundle and not demo:
-        preload(network_config(settings).trust)  # another trust store: start it now too
+    https = not demo and settings.base_url.startswith("https:")
+    startup.preload_trust(network_config(settings).trust, https=https)
     head_start = None
     if settings.api_key and not demo:
         ctx.check_key(settings.api_key)

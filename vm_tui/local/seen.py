@@ -7,10 +7,13 @@ A write that fails (read-only folder, disk full) keeps the list in memory, is to
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from .files import StorageError, read_json, write_private_json
+
+WRITE_AFTER = 0.5  # seconds a list waits before it is written (quitting writes at once)
 
 
 class SeenFile:
@@ -47,6 +50,9 @@ class SeenFile:
                 self._write(ids)
 
     def _write_latest(self) -> None:
+        # Not at once: the first list comes with the first inbox, whose frame it would slow
+        # (10,000 ids take ~20 ms to write); later lists of a burst are written once.
+        time.sleep(WRITE_AFTER)
         while True:
             with self._write_lock:
                 with self._lock:

@@ -1,4 +1,5 @@
-"""The collector paused for the start, then the start-up heap frozen."""
+"""vm_tui.startup: the collector paused for the start, then the start-up heap frozen; the CA
+bundles parsed ahead when the API is https."""
 
 from __future__ import annotations
 
@@ -46,3 +47,18 @@ def test_a_collector_someone_else_turned_off_stays_theirs() -> None:
     startup.pause_collector()
     startup.resume_collector_and_freeze()
     assert not gc.isenabled()
+
+
+def test_the_ca_bundles_are_parsed_ahead_only_for_an_https_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """~60 ms of OpenSSL work competed with the start of the demo, which never needs it."""
+    from vm_tui.api import tls
+
+    preloaded: list[tls.TrustSources] = []
+    monkeypatch.setattr(tls, "preload", preloaded.append)
+    sources = tls.TrustSources(cert_file="/company/ca.pem")
+    startup.preload_trust(sources, https=False)
+    assert preloaded == []
+    startup.preload_trust(sources, https=True)
+    assert preloaded == [sources]
