@@ -147,3 +147,20 @@ def test_the_checker_sees_a_wrong_arrow(tmp_path: Path) -> None:
     found = imports_of(bad, tmp_path)
     assert "vm_tui.ui.app" in found
     assert any(name.endswith("inbox") for name in found)
+
+
+def readme_diagram_entries() -> set[str]:
+    """The entries the README's "How it is built" diagram lists under ``vm_tui/``."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## How it is built", 1)[1]
+    diagram = section.split("```", 2)[1]
+    entries = set()
+    for line in diagram.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name = line.split()[0].rstrip("/")
+            entries.add(name.removesuffix(".py"))
+    return entries
+
+
+def test_the_readme_diagram_lists_every_top_level_entry() -> None:
+    assert readme_diagram_entries() == top_level_entries()
