@@ -289,6 +289,7 @@ async def test_moving_on_never_stops_what_plays(
         service.cancel_prefetch()  # the cursor moves on while it plays
         await asyncio.sleep(0.05)
         assert all(alive(pid) for pid in pids)  # not killed
+        recording.track.cancel_background()  # not decoded to the end of the window for nothing
 
 
 async def test_a_signal_during_a_bulk_mark_journals_all_of_it() -> None:

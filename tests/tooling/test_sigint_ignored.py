@@ -48,7 +48,8 @@ def test_the_child_really_starts_with_sigint_ignored() -> None:
 
 def test_ctrl_c_tests_pass_when_started_with_sigint_ignored() -> None:
     proc = _run_ignoring_sigint(
-        *("-m", "pytest", "-q", "-p", "no:cacheprovider", *CTRL_C_TESTS),
+        # -n 0: two tests need no worker processes of their own.
+        *("-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *CTRL_C_TESTS),
         timeout=240,
     )
     tail = (proc.stdout + proc.stderr)[-3000:]

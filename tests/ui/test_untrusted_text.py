@@ -80,12 +80,21 @@ async def test_clicking_hostile_text_runs_nothing(
         await next_poll(pilot)
         app.query_one(VoicemailList).select(hostile["id"])
         await pilot.pause()
-        # Click the caller in the row, then every cell of the detail pane's text.
-        await pilot.click(VoicemailList, offset=(5, 0))
+        # No cell of the row or of the detail pane carries an action a click would run
+        # (markup such as [@click=app.quit] would put one on its text)...
+        row = app.query_one(VoicemailList).region
         detail = app.query_one(DetailPane)
+        cells = [(x, row.y) for x in range(row.x, row.right)] + [
+            (x, y)
+            for y in range(detail.region.y, detail.region.bottom)
+            for x in range(detail.region.x, detail.region.right)
+        ]
+        actions = [(x, y) for x, y in cells if "@click" in app.screen.get_style_at(x, y).meta]
+        assert actions == []
+        # ...and clicking the caller in the row and along the text runs nothing.
+        await pilot.click(VoicemailList, offset=(5, 0))
         for y in range(7):
-            for x in range(0, detail.size.width, 10):
-                await pilot.click(DetailPane, offset=(x, y))
+            await pilot.click(DetailPane, offset=(2 + 5 * y, y))
         await pilot.pause()
         assert app.is_running
         assert app.return_code is None
