@@ -16,6 +16,8 @@ is on screen (or will not come soon).
   (128 KiB) turns that off; a big block then costs an mmap and its page faults.
 - OpenSSL reads the CA bundles in a thread while the UI is imported (``vm_tui.api.tls``), once
   the settings say the API is https (``preload_trust``).
+- httpx's command-line tool (and pygments with it) is not imported: ``vm_tui.api._httpx_cli``,
+  which has to run before httpx is first imported, so it lives at the door to ``vm_tui.api``.
 - The phone number formatter (~15 ms to import) loads after the first frame, while the first
   poll is on the network, not inside the first inbox's frame.
 """

@@ -1,5 +1,7 @@
 """The Phone.inc Voicemails API: client, models, errors, recording download. No UI here."""
 
+# First, before httpx is imported (by .client): keeps it from importing its command line.
+from . import _httpx_cli  # noqa: F401
 from .client import PhoneIncClient
 from .download import RecordingDownloader
 from .errors import (
