@@ -5,8 +5,6 @@ Every piece comes from the API or an address book, so every piece is cleaned to 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from vm_tui.api.models import Voicemail
 from vm_tui.text.phone import format_number
 from vm_tui.text.safe import one_line
@@ -15,16 +13,11 @@ PREVIEW_CHARS = 200
 
 
 def caller_label(
-    vm: Voicemail,
-    name: str | None = None,
-    *,
-    with_number: bool = False,
-    name_limit: int = 40,
-    formatted: Callable[[str], str] = format_number,
+    vm: Voicemail, name: str | None = None, *, with_number: bool = False, name_limit: int = 40
 ) -> str:
     """The contact's name when there is one (followed by the number ``with_number``), else the
-    caller's number, ``formatted``."""
-    number = formatted(vm.caller)
+    caller's number, formatted."""
+    number = format_number(vm.caller)
     if not name:
         return number
     shown = one_line(name, name_limit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 
 from vm_tui.text.safe import one_line
@@ -21,20 +20,6 @@ def format_number(number: str) -> str:
     if not phonenumbers.is_possible_number(parsed):
         return text
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
-
-
-def format_number_once_loaded(number: str) -> str:
-    """``format_number`` once the formatter is loaded; before, the number as given (cleaned).
-
-    For the inbox's first frame: importing the formatter takes ~30 ms, which that frame would
-    wait for. The app loads it right after the frame (``warm_up``) and repaints the numbers."""
-    if "phonenumbers" in sys.modules:
-        return format_number(number)
-    return one_line(number, limit=64)
-
-
-def formatter_loaded() -> bool:
-    return "phonenumbers" in sys.modules
 
 
 def warm_up() -> None:

@@ -147,7 +147,7 @@ class VoicemailApp(App[int]):
         if self._inbox is None:
             startup.inbox_shown()  # there will be no inbox to wait for (once: no screen)
             return
-        self.call_after_refresh(self._inbox.after_first_frame)
+        self.call_after_refresh(startup.after_first_frame)
         self.show_unread(0)
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)

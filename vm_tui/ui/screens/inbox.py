@@ -41,7 +41,6 @@ from vm_tui.inbox.filters import InboxFilter, next_unlistened
 from vm_tui.inbox.labels import caller_label
 from vm_tui.inbox.state import InboxDiff
 from vm_tui.local.config import Settings
-from vm_tui.text.phone import formatter_loaded
 from vm_tui.ui.announcer import Announcer
 from vm_tui.ui.keys import INBOX_KEYS
 from vm_tui.ui.screens.calling import CallingActions
@@ -227,15 +226,6 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         if voicemail_id == self._shown_id:
             self.query_one(DetailPane).duration = duration
         self.show_waveform()
-
-    def after_first_frame(self) -> None:
-        """The app's first frame is out: numbers shown as given in it are shown formatted."""
-        numbers_waited = not formatter_loaded()
-        startup.after_first_frame()  # loads the formatter, among others
-        if numbers_waited and self.is_attached:
-            self._refresh_times()
-            for detail in self.query(DetailPane):
-                detail.refresh_names()
 
     def _refresh_times(self) -> None:
         # query, not query_one: a timer may fire while the app shuts down, widgets gone.

@@ -15,7 +15,6 @@ from textual.widgets import Static
 
 from vm_tui.api.models import Voicemail
 from vm_tui.inbox.labels import caller_label, line_full
-from vm_tui.text.phone import format_number_once_loaded
 from vm_tui.text.safe import clean, one_line
 from vm_tui.text.times import absolute
 from vm_tui.text.times import duration as fmt_duration
@@ -83,10 +82,7 @@ class DetailPane(VerticalScroll):
             _update(meta, Content(""))
             _update(body, Content(""), TRANSCRIPTION_LINES)
             return
-        label = caller_label(
-            vm, self._names(vm.caller), with_number=True, formatted=format_number_once_loaded
-        )
-        _update(caller, Content(label))
+        _update(caller, Content(caller_label(vm, self._names(vm.caller), with_number=True)))
         now = self._now()
         listened = (
             f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"

@@ -35,7 +35,6 @@ from textual.strip import Strip
 
 from vm_tui.api.models import Voicemail
 from vm_tui.inbox.labels import caller_label, line_label, preview
-from vm_tui.text.phone import format_number_once_loaded
 from vm_tui.text.times import duration, received
 from vm_tui.ui.keys import SEEK_BINDINGS
 
@@ -291,9 +290,6 @@ class VoicemailList(ScrollView, can_focus=True):
             found = self._layouts[width] = layout_for(width, self.line_width)
         return found
 
-    def _caller(self, vm: Voicemail) -> str:
-        return caller_label(vm, self._names(vm.caller), formatted=format_number_once_loaded)
-
     def refresh_times(self) -> None:
         """Relative times ('5 min ago') age, a contact got a name: repaint what is on screen."""
         self._line_cache.clear()
@@ -456,7 +452,7 @@ class VoicemailList(ScrollView, can_focus=True):
         columns = self.columns_at(width)
         cells = [
             (" ● " if not vm.listened else "   ", marker_style),
-            (fit(self._caller(vm), columns.caller), base),
+            (fit(caller_label(vm, self._names(vm.caller)), columns.caller), base),
         ]
         if columns.line:
             cells.append((" " + fit(line_label(vm), columns.line), dim))
