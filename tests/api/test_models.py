@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from vm_tui.api import ProtocolError, parse_inbox, parse_voicemail
-from vm_tui.api.models import Voicemail
+from vm_tui.api.models import Voicemail, may_hold_surrogates
 
 LIST_ITEM = {
     "id": "0193f4cb-7777-7c00-9e3d-2b2b8a7f1c33",
@@ -194,3 +195,24 @@ def test_heard_at_changes_only_listened_at() -> None:
             getattr(copy, field.name) == getattr(expected, field.name)
             for field in dataclasses.fields(Voicemail)
         )
+
+
+def test_a_body_that_cannot_hold_a_lone_surrogate_is_told_apart() -> None:
+    clean = json.dumps({"t": "Hola, soy Lucía ☎"}, ensure_ascii=False).encode()
+    assert not may_hold_surrogates(clean)
+    assert not may_hold_surrogates(json.dumps({"t": "Lucía"}).encode())  # \u00ed: not one
+    for body in (b'{"t": "\\ud800"}', b'{"t": "\\uDFFF"}', b'{"t": "\xed\xa0\x80"}'):
+        assert may_hold_surrogates(body)
+        assert parse_inbox_of(body) == "\ufffd"
+    # UTF-16 needs neither an escape nor 0xED for one: always checked the long way.
+    utf16 = '{"t": "x"}'.encode("utf-16-le")
+    assert may_hold_surrogates(utf16)
+
+
+def parse_inbox_of(body: bytes) -> str | None:
+    """The transcription of a one-voicemail inbox whose transcription is the body's "t"."""
+    text = json.loads(body)["t"]
+    item = {"id": "a", "from": "+1", "created_at": "2026-01-01T00:00:00Z", "transcription": text}
+    data = {"voicemails": [item]}
+    inbox = parse_inbox(data, surrogates_possible=may_hold_surrogates(body))
+    return inbox.voicemails[0].transcription
