@@ -10,17 +10,17 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from vm_tui.api.models import Voicemail
-from vm_tui.ui.widgets.voicemail_list import (
+from vm_tui.ui.widgets.list_columns import (
     DROP_ORDER,
     GAP,
     LINE_CAP,
     MARKER,
     PREVIEW_MIN,
-    VoicemailList,
     fit,
     fit_words,
     layout_for,
 )
+from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 NOW = datetime(2026, 5, 11, 14, 0, tzinfo=UTC)
 LONG_LINE = "Customer Success and Renewals EMEA"
