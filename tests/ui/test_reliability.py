@@ -117,3 +117,24 @@ async def test_offline_start_shows_the_cached_inbox_as_stale(
         await wait_until(pilot, lambda: offline.service.poller.status.link is Link.OFFLINE)
         assert offline.query_one(VoicemailList).ids == ids
         await wait_for_text(pilot, "offline", "(stale)")
+
+
+async def test_an_answer_settled_while_the_widgets_are_removed_is_dropped_quietly(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    """At exit the screen is still attached while its widgets go: a change settled in that
+    moment raised NoMatches from the event loop (a traceback after the terminal was restored)."""
+    from vm_tui.application.events import InboxChanged, PendingChanged
+    from vm_tui.inbox.state import InboxDiff
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        screen = app.inbox
+        await screen.query_one("#empty").remove()
+        await screen.query_one("#status").remove()
+        vm_id = screen.service.state.order[0]
+        diff = InboxDiff(changed=(vm_id,), unlistened_count=0, count_changed=True)
+        screen.on_app_event(InboxChanged(diff))
+        screen.on_app_event(PendingChanged(3))
+        assert app.is_running

@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
@@ -148,6 +149,14 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
     def on_app_event(self, event: AppEvent) -> None:
         if not self._ready or not self.is_attached:
             return  # shutting down: the widgets may be gone
+        try:
+            self._show_event(event)
+        except NoMatches:
+            # The app is closing: its widgets are being removed while the screen is still
+            # attached (an answer settled in that moment raised here, at exit, once).
+            return
+
+    def _show_event(self, event: AppEvent) -> None:
         if isinstance(event, InboxChanged):
             self._apply_diff(event.diff, event.announce)
         elif isinstance(event, ConnectionChanged):
