@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import UTC, datetime
 
 import pytest
 
 from vm_tui.api import ProtocolError, parse_inbox, parse_voicemail
-from vm_tui.api.models import Voicemail, may_hold_surrogates
+from vm_tui.api.models import Voicemail
 
 LIST_ITEM = {
     "id": "0193f4cb-7777-7c00-9e3d-2b2b8a7f1c33",
@@ -197,22 +196,12 @@ def test_heard_at_changes_only_listened_at() -> None:
         )
 
 
-def test_a_body_that_cannot_hold_a_lone_surrogate_is_told_apart() -> None:
-    clean = json.dumps({"t": "Hola, soy Lucía ☎"}, ensure_ascii=False).encode()
-    assert not may_hold_surrogates(clean)
-    assert not may_hold_surrogates(json.dumps({"t": "Lucía"}).encode())  # \u00ed: not one
-    for body in (b'{"t": "\\ud800"}', b'{"t": "\\uDFFF"}', b'{"t": "\xed\xa0\x80"}'):
-        assert may_hold_surrogates(body)
-        assert parse_inbox_of(body) == "\ufffd"
-    # UTF-16 needs neither an escape nor 0xED for one: always checked the long way.
-    utf16 = '{"t": "x"}'.encode("utf-16-le")
-    assert may_hold_surrogates(utf16)
+def test_lone_surrogates_are_replaced_in_text_of_any_width() -> None:
+    from vm_tui.api.models import _text
 
-
-def parse_inbox_of(body: bytes) -> str | None:
-    """The transcription of a one-voicemail inbox whose transcription is the body's "t"."""
-    text = json.loads(body)["t"]
-    item = {"id": "a", "from": "+1", "created_at": "2026-01-01T00:00:00Z", "transcription": text}
-    data = {"voicemails": [item]}
-    inbox = parse_inbox(data, surrogates_possible=may_hold_surrogates(body))
-    return inbox.voicemails[0].transcription
+    latin = "Hola, soy Lucía " * 1000  # one byte per character: the quick path
+    assert _text(latin) is latin
+    wide = "☎ call me " * 1000  # two bytes per character: checked by encoding
+    assert _text(wide) is wide
+    for text in ("Lucía \ud800", "☎ \udfff x", "\U0001f600 \ud83d"):
+        assert "\ufffd" in _text(text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in _text(text))

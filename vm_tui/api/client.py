@@ -25,7 +25,7 @@ from .errors import (
 )
 from .jsonstream import loads_object_streaming
 from .limits import Kind, Limits, bytes_text, seconds_text
-from .models import Inbox, Voicemail, may_hold_surrogates, parse_inbox, parse_voicemail
+from .models import Inbox, Voicemail, parse_inbox, parse_voicemail
 from .network import (
     NetworkConfig,
     default_config,
@@ -349,4 +349,4 @@ def _parse_inbox_response(
             data = loads_object_streaming(content.decode("utf-8"), "voicemails")
         except (ValueError, UnicodeDecodeError, RecursionError):
             data = decode_json(response, content)  # raises the usual "not JSON" error
-    return parse_inbox(data, surrogates_possible=may_hold_surrogates(content))
+    return parse_inbox(data)
