@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from textual.widgets._toast import Toast
 
+from bench.keys import CursorProbe
 from bench.memory import os_threads, peak_rss_mb, rss_mb
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
@@ -17,6 +18,8 @@ from vm_tui.local.outbox_journal import OutboxJournal
 from vm_tui.local.paths import state_dir
 from vm_tui.startup import return_big_buffers_to_the_os
 from vm_tui.ui.app import VoicemailApp
+from vm_tui.ui.widgets.detail import DetailPane
+from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 __all__ = [
     "SIZE",
@@ -91,3 +94,21 @@ async def poll(app: VoicemailApp, *, settle: float = 0.05, timeout: float = 60) 
 
 def task_count() -> int:
     return len(asyncio.all_tasks())
+
+
+def inbox_probe(app: VoicemailApp) -> CursorProbe:
+    """Where the app's cursor is and whether its detail pane shows row i (bench/keys.py)."""
+    vm_list = app.query_one(VoicemailList)
+    detail = app.query_one(DetailPane)
+    ids = vm_list.ids
+
+    def detail_at(i: int) -> bool:
+        shown = detail.voicemail
+        return shown is not None and shown.id == ids[i]
+
+    return CursorProbe(
+        position=lambda: vm_list.cursor_index or 0,
+        rows=len(ids),
+        cursor_at=lambda i: vm_list.cursor_id == ids[i],
+        detail_at=detail_at,
+    )

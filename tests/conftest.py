@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import random
 import signal
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
@@ -41,6 +42,24 @@ def demo_server() -> Iterator[DemoServer]:
     """A demo server with its seeded inbox, no arrivals and no delayed fill-in."""
     with DemoServer(new_every=None, fill_in_after=None) as server:
         yield server
+
+
+@pytest.fixture
+def local_zone() -> Iterator[Callable[[str], None]]:
+    """``local_zone("Asia/Tokyo")`` sets this process's local time zone (TZ, then tzset), as a
+    terminal in that zone would have it; restored afterwards."""
+    saved = os.environ.get("TZ")
+
+    def use(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield use
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 class RecordingSleep:

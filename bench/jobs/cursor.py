@@ -6,13 +6,11 @@ import asyncio
 from typing import Any
 
 from bench.demo_control import RemoteDemo
-from bench.harness import SIZE, build_app, loaded
-from bench.keys import CursorProbe, time_presses
+from bench.harness import SIZE, build_app, inbox_probe, loaded
+from bench.keys import time_presses
 from bench.painting import FrameMeter
 from bench.recording_backend import RecordingBackend
 from vm_tui.audio.player import Player
-from vm_tui.ui.widgets.detail import DetailPane
-from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 
 async def _measure(demo: RemoteDemo, presses: int) -> dict[str, Any]:
@@ -23,22 +21,9 @@ async def _measure(demo: RemoteDemo, presses: int) -> dict[str, Any]:
         async with app.run_test(size=SIZE, notifications=True):
             await loaded(app)
             await asyncio.sleep(1.0)  # the prefetch of the first row is over
-            vm_list = app.query_one(VoicemailList)
-            detail = app.query_one(DetailPane)
-            ids = vm_list.ids
-
-            def detail_at(i: int) -> bool:
-                shown = detail.voicemail
-                return shown is not None and shown.id == ids[i]
-
-            probe = CursorProbe(
-                position=lambda: vm_list.cursor_index or 0,
-                rows=len(ids),
-                cursor_at=lambda i: vm_list.cursor_id == ids[i],
-                detail_at=detail_at,
-            )
+            probe = inbox_probe(app)
             times = await time_presses(app, meter, probe, presses)
-            result: dict[str, Any] = {**times.as_dict(), "rows": len(ids)}
+            result: dict[str, Any] = {**times.as_dict(), "rows": probe.rows}
     finally:
         player.close()
     return result

@@ -12,12 +12,11 @@ import asyncio
 from typing import Any
 
 from bench.demo_control import RemoteDemo
-from bench.harness import SIZE, build_app, loaded, wait_until
-from bench.keys import SETTLE, CursorProbe, time_press
+from bench.harness import SIZE, build_app, inbox_probe, loaded, wait_until
+from bench.keys import SETTLE, time_press
 from bench.painting import FrameMeter
 from bench.recording_backend import RecordingBackend
 from vm_tui.audio.player import Player
-from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 TIMEOUT = 60.0  # the issue measured 23-25 s per move onto 20 MB
@@ -33,22 +32,10 @@ async def _measure(demo: RemoteDemo, rounds: int) -> dict[str, Any]:
     try:
         async with app.run_test(size=SIZE, notifications=True):
             await loaded(app)
+            probe = inbox_probe(app)
             vm_list = app.query_one(VoicemailList)
-            detail = app.query_one(DetailPane)
-            ids = vm_list.ids
-
-            def detail_at(i: int) -> bool:
-                shown = detail.voicemail
-                return shown is not None and shown.id == ids[i]
-
-            probe = CursorProbe(
-                position=lambda: vm_list.cursor_index or 0,
-                rows=len(ids),
-                cursor_at=lambda i: vm_list.cursor_id == ids[i],
-                detail_at=detail_at,
-            )
-            vm_list.select(ids[1])
-            await wait_until(lambda: detail_at(1), 30, "the ordinary row")
+            vm_list.select(vm_list.ids[1])
+            await wait_until(lambda: probe.detail_at(1), 30, "the ordinary row")
             await asyncio.sleep(0.5)
             for _ in range(rounds):
                 for key, target, what in ROUND:

@@ -248,11 +248,14 @@ async def test_speed_steps_and_is_kept(demo_server: DemoServer) -> None:
         assert service.playback.speed == 0.75
 
 
-async def test_moving_on_kills_the_prefetchs_ffmpeg(
-    demo_server: DemoServer, half_hour_mp3: Path
-) -> None:
+@pytest.fixture
+def long_id(demo_server: DemoServer, half_hour_mp3: Path) -> str:
+    """A voicemail whose recording lasts 30 minutes: decoded in windows, scanned in a pass."""
     recordings.add("half-hour", half_hour_mp3.read_bytes())
-    long_id = str(demo_server.add_voicemail(recording="half-hour")["id"])
+    return str(demo_server.add_voicemail(recording="half-hour")["id"])
+
+
+async def test_moving_on_kills_the_prefetchs_ffmpeg(demo_server: DemoServer, long_id: str) -> None:
     async with service_for(demo_server) as service:
         await service.poller.poll_once()
         service.prefetch(long_id)
@@ -271,11 +274,7 @@ async def test_moving_on_kills_the_prefetchs_ffmpeg(
         assert service.library.envelope(long_id) is None
 
 
-async def test_moving_on_never_stops_what_plays(
-    demo_server: DemoServer, half_hour_mp3: Path
-) -> None:
-    recordings.add("half-hour", half_hour_mp3.read_bytes())
-    long_id = str(demo_server.add_voicemail(recording="half-hour")["id"])
+async def test_moving_on_never_stops_what_plays(demo_server: DemoServer, long_id: str) -> None:
     async with service_for(demo_server) as service:
         await service.poller.poll_once()
         service.prefetch(long_id)

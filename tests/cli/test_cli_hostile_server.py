@@ -4,9 +4,8 @@ output (with whatever could be shown), and never "unexpected error" nor a traceb
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,23 +38,6 @@ def quick_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(limits_module, name, BUDGET)
     monkeypatch.setattr(limits_module, "DOWNLOAD_BASE_SECONDS", BUDGET)
     monkeypatch.setattr(limits_module, "DOWNLOAD_MAX_SECONDS", BUDGET)
-
-
-@pytest.fixture
-def local_zone() -> Iterator[object]:
-    """Set the process's local time zone (TZ, then tzset), as a terminal in that zone would."""
-    saved = os.environ.get("TZ")
-
-    def use(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield use
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
 
 
 def assert_one_line_exit_5(result: object, *contains: str) -> str:
@@ -183,9 +165,8 @@ def test_lone_surrogates_show_as_replacement_characters(shared_server: DemoServe
     "zone", ["Asia/Tokyo", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12", "UTC"]
 )
 def test_edge_dates_in_any_local_zone(
-    shared_server: DemoServer, local_zone: object, zone: str
+    shared_server: DemoServer, local_zone: Callable[[str], None], zone: str
 ) -> None:
-    assert callable(local_zone)
     local_zone(zone)
     env = {**cli_env(shared_server), "TZ": zone}
     shared_server.inject(Fault.edge_dates())

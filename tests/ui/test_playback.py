@@ -6,12 +6,15 @@ test decides when audio "ends"; real ALSA output is covered in test_playback_als
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.audio.audio_helpers import FakeBackend, ffmpeg_pcm
+from tests.audio.audio_helpers import FakeBackend, FakeClock, ffmpeg_pcm
 from tests.ui.conftest import LoadedApp, MakeApp, loaded, wait_for_notice, wait_until
 from vm_tui.audio.errors import NoSoundDeviceError
 from vm_tui.audio.player import Player, PlayerState
@@ -292,16 +295,24 @@ async def test_auto_advance_keeps_to_the_line_filter(
         assert backend.last.data == ffmpeg_pcm(fixed_server.recording_bytes(ready[-1]["id"]))
 
 
-async def test_clicking_the_waveform_seeks_there(
-    make_app: MakeApp, fixed_server: DemoServer
-) -> None:
-    from tests.audio.audio_helpers import FakeClock
-    from vm_tui.audio.player import Player
+@dataclass
+class Playing:
+    pilot: Pilot[Any]
+    player: Player
+    clock: FakeClock
+    backend: FakeBackend
+    bar: PlayerBar
 
+
+@contextlib.asynccontextmanager
+async def playing_over_its_waveform(
+    make_app: MakeApp, server: DemoServer
+) -> AsyncIterator[Playing]:
+    """A voicemail playing (on a clock the test moves), its waveform drawn in the player bar."""
     clock = FakeClock()
     player = Player(FakeBackend(), clock=clock)
     app = make_app(player=player, prefetch=True)
-    target = unlistened_with_recording(fixed_server)
+    target = unlistened_with_recording(server)
     try:
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await loaded(pilot)
@@ -309,46 +320,39 @@ async def test_clicking_the_waveform_seeks_there(
             await wait_until(
                 pilot, lambda: app.service.library.envelope(target["id"]), what="waveform"
             )
-            bar = app.query_one(PlayerBar)
-            await pilot.pause()
-            columns = bar.size.width - 2
-            await pilot.click(PlayerBar, offset=(1 + columns * 3 // 4, 1))
-            assert player.sync()
-            assert player.position == pytest.approx(
-                player.duration * 0.75, abs=player.duration / columns
-            )
-            assert backend.last.data != backend.handles[0].data  # restarted from there
+            yield Playing(pilot, player, clock, backend, app.query_one(PlayerBar))
     finally:
         player.close()
+
+
+async def test_clicking_the_waveform_seeks_there(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    async with playing_over_its_waveform(make_app, fixed_server) as playing:
+        player, bar = playing.player, playing.bar
+        await playing.pilot.pause()
+        columns = bar.size.width - 2
+        await playing.pilot.click(PlayerBar, offset=(1 + columns * 3 // 4, 1))
+        assert player.sync()
+        assert player.position == pytest.approx(
+            player.duration * 0.75, abs=player.duration / columns
+        )
+        backend = playing.backend
+        assert backend.last.data != backend.handles[0].data  # restarted from there
 
 
 async def test_the_bar_repaints_only_when_what_it_draws_changes(
     make_app: MakeApp, fixed_server: DemoServer
 ) -> None:
-    from tests.audio.audio_helpers import FakeClock
-    from vm_tui.audio.player import Player
-
-    clock = FakeClock()
-    player = Player(FakeBackend(), clock=clock)
-    app = make_app(player=player, prefetch=True)
-    target = unlistened_with_recording(fixed_server)
-    try:
-        async with app.run_test(size=(120, 36), notifications=True) as pilot:
-            await loaded(pilot)
-            await play(pilot, target["id"])
-            await wait_until(
-                pilot, lambda: app.service.library.envelope(target["id"]), what="waveform"
-            )
-            bar = app.query_one(PlayerBar)
-            await pilot.pause(0.3)
-            before = bar.repaints
-            column = player.duration / (bar.size.width - 2)
-            for _ in range(4):  # the position moves, but within one column and one second
-                clock.advance(column / 10)
-                await pilot.pause(0.25)  # the refresh ticks every 0.2 s
-            assert bar.repaints == before
-            clock.advance(column * 0.8)  # the playhead crosses into the next column
-            await pilot.pause(0.4)
-            assert bar.repaints == before + 1
-    finally:
-        player.close()
+    async with playing_over_its_waveform(make_app, fixed_server) as playing:
+        pilot, bar, clock = playing.pilot, playing.bar, playing.clock
+        await pilot.pause(0.3)
+        before = bar.repaints
+        column = playing.player.duration / (bar.size.width - 2)
+        for _ in range(4):  # the position moves, but within one column and one second
+            clock.advance(column / 10)
+            await pilot.pause(0.25)  # the refresh ticks every 0.2 s
+        assert bar.repaints == before
+        clock.advance(column * 0.8)  # the playhead crosses into the next column
+        await pilot.pause(0.4)
+        assert bar.repaints == before + 1
