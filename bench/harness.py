@@ -6,10 +6,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.widgets import Static
 from textual.widgets._toast import Toast
 
 from bench.keys import CursorProbe
 from bench.memory import os_threads, peak_rss_mb, rss_mb
+from bench.painting import PaintWatch
 from vm_tui.api import PhoneIncClient, RecordingDownloader
 from vm_tui.audio.player import Player
 from vm_tui.local.config import Settings
@@ -97,18 +99,25 @@ def task_count() -> int:
 
 
 def inbox_probe(app: VoicemailApp) -> CursorProbe:
-    """Where the app's cursor is and whether its detail pane shows row i (bench/keys.py)."""
+    """Where the app's cursor is, and whether a frame has drawn the cursor on row i and the
+    detail pane's parts with row i's voicemail (bench/keys.py)."""
     vm_list = app.query_one(VoicemailList)
     detail = app.query_one(DetailPane)
     ids = vm_list.ids
 
-    def detail_at(i: int) -> bool:
-        shown = detail.voicemail
-        return shown is not None and shown.id == ids[i]
+    def cursor_line(y: int) -> str | None:
+        at = vm_list.cursor_index
+        return vm_list.cursor_id if at is not None and y + int(vm_list.scroll_y) == at else None
+
+    def shown(_y: int) -> str | None:
+        return detail.voicemail.id if detail.voicemail else None
+
+    cursor = PaintWatch(vm_list, cursor_line)
+    parts = [PaintWatch(static, shown) for static in detail.query(Static)]
 
     return CursorProbe(
         position=lambda: vm_list.cursor_index or 0,
         rows=len(ids),
-        cursor_at=lambda i: vm_list.cursor_id == ids[i],
-        detail_at=detail_at,
+        cursor_at=lambda i: cursor.painted == ids[i],
+        detail_at=lambda i: all(part.painted == ids[i] for part in parts),
     )

@@ -28,8 +28,8 @@ class CursorProbe:
 
     position: Callable[[], int]
     rows: int
-    cursor_at: Callable[[int], bool]  # the list shows the cursor on row i
-    detail_at: Callable[[int], bool]  # the detail shows row i
+    cursor_at: Callable[[int], bool]  # a frame has drawn the cursor on row i
+    detail_at: Callable[[int], bool]  # ... and the detail of row i (bench.painting.PaintWatch)
 
 
 @dataclass

@@ -15,6 +15,8 @@ from rich.console import RenderableType
 from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
 
 FrameListener = Callable[[float], None]
 
@@ -40,3 +42,27 @@ class FrameMeter:
         now = time.perf_counter()
         for listener in list(self.listeners):
             listener(now)
+
+
+class PaintWatch:
+    """What a widget last painted: ``capture(y)`` is asked each time the widget renders line y
+    and, when it answers, that answer is kept.
+
+    A probe that reads the model ("the cursor is on row 5") is satisfied a frame early when
+    the widget's repaint goes out in a later frame; this one is satisfied only by a frame
+    that drew it. It shadows the widget's render_line on the instance (nothing patched
+    globally), as FrameMeter does with the app's _display.
+    """
+
+    def __init__(self, widget: Widget, capture: Callable[[int], object | None]) -> None:
+        self.painted: object | None = None
+        original = widget.render_line
+
+        def render_line(y: int) -> Strip:
+            strip = original(y)
+            seen = capture(y)
+            if seen is not None:
+                self.painted = seen
+            return strip
+
+        setattr(widget, "render_line", render_line)  # noqa: B010

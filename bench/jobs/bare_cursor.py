@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from bench.keys import CursorProbe, time_presses
-from bench.painting import FrameMeter
+from bench.painting import FrameMeter, PaintWatch
 
 SIZE = (120, 40)  # the same as bench.harness.SIZE
 
@@ -39,9 +39,8 @@ class BareList(ScrollView, can_focus=True):
 
     def action_move(self, delta: int) -> None:
         old, self.cursor = self.cursor, max(0, min(self.rows - 1, self.cursor + delta))
-        top = int(self.scroll_y)
-        self.refresh_line(old - top)
-        self.refresh_line(self.cursor - top)
+        self.refresh_line(old)  # ScrollView's refresh_line takes the row, not the screen line
+        self.refresh_line(self.cursor)
         self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
         self.app.query_one("#detail", Static).update(f"Row {self.cursor}\n\nDetails of the row.")
 
@@ -87,14 +86,16 @@ async def _measure(presses: int) -> dict[str, Any]:
         bare = app.query_one(BareList)
         detail = app.query_one("#detail", Static)
 
-        def detail_at(i: int) -> bool:
-            return str(detail.content).startswith(f"Row {i}\n")
-
+        # What a frame drew, as in bench.harness.inbox_probe: the cursor's line, the detail.
+        cursor = PaintWatch(
+            bare, lambda y: bare.cursor if y + int(bare.scroll_y) == bare.cursor else None
+        )
+        shown = PaintWatch(detail, lambda _y: str(detail.content))
         probe = CursorProbe(
             position=lambda: bare.cursor,
             rows=bare.rows,
-            cursor_at=lambda i: bare.cursor == i,
-            detail_at=detail_at,
+            cursor_at=lambda i: cursor.painted == i,
+            detail_at=lambda i: str(shown.painted).startswith(f"Row {i}\n"),
         )
         times = await time_presses(app, meter, probe, presses)
     return {**times.as_dict(), "rows": bare.rows}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.widgets import Static
 
 from tests.ui.conftest import MakeApp, loaded, screen_text, wait_until
@@ -59,23 +62,83 @@ async def test_a_long_transcription_gets_the_room_it_needs(
 async def test_the_row_and_its_detail_arrive_in_one_frame(
     make_app: MakeApp, fixed_server: DemoServer
 ) -> None:
-    """The list tells the app directly (not through each container's queue), so the detail is
-    set before the screen paints the moved cursor."""
+    """The frame that draws the cursor on a row draws that row's details too.
+
+    Judged by what each frame drew (the lines the list and the detail's parts rendered), not
+    by their state: the state was right a frame before the details were drawn."""
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         vm_list = app.query_one(VoicemailList)
         detail = app.query_one(DetailPane)
-        seen: list[tuple[str | None, str | None]] = []
+        drawn: dict[str, str | None] = {}
+
+        def watch(widget: Any, name: str, what: Callable[[int], str | None]) -> None:
+            real = widget.render_line
+
+            def render_line(y: int) -> Any:
+                seen = what(y)
+                if seen is not None:
+                    drawn[name] = seen
+                return real(y)
+
+            widget.render_line = render_line
+
+        def cursor_row(y: int) -> str | None:
+            at = vm_list.cursor_index
+            return vm_list.cursor_id if y + int(vm_list.scroll_y) == at else None
+
+        watch(vm_list, "list", cursor_row)
+        for part in detail.query(Static):
+            watch(part, str(part.id), lambda _y: detail.voicemail.id if detail.voicemail else None)
+        frames: list[dict[str, str | None]] = []
         real_refresh = app.screen._compositor_refresh
 
         def refresh() -> None:
-            shown = detail.voicemail.id if detail.voicemail else None
-            seen.append((vm_list.cursor_id, shown))
             real_refresh()
+            frames.append(dict(drawn))
 
         app.screen._compositor_refresh = refresh  # type: ignore[method-assign]
-        for _ in range(3):
+        for _ in range(4):
             await pilot.press("j")
             await pilot.pause()
-        assert seen and all(cursor == shown for cursor, shown in seen), seen
+        moved = [frame for frame in frames if frame.get("list")]
+        assert len({frame["list"] for frame in moved}) >= 4
+        for frame in moved:
+            assert set(frame.values()) == {frame["list"]}, frame
+
+
+async def test_a_part_gets_the_height_its_text_wraps_to(
+    make_app: MakeApp, fixed_server: DemoServer
+) -> None:
+    """A part's height comes from a line count when no line is wider than the pane, and from
+    wrapping otherwise (wide characters, tabs): either way it is the height Textual finds."""
+    ten = "\n".join  # ten lines: more than the lines kept for a transcription
+    plain = ten(["one line"] * 10)
+    # Each trap has ten lines that a count by characters, or one blind to tabs, would take
+    # for ten unwrapped lines, after a text of ten lines: only a right count lays it out.
+    shown = [
+        SHORT,
+        plain,
+        ten(["東京大阪" * 6] * 10),  # 24 characters in 48 cells
+        plain,
+        ten(["\t".join("abcdefgh")] * 10),  # 15 characters, 57 cells
+        plain,
+        ten(["😀" * 20] * 10),  # 20 characters in 40 cells
+        "word " * 90,
+        SHORT,
+    ]
+    for text in reversed(shown):  # the newest is listed first
+        fixed_server.add_voicemail(caller="+14155550190", transcription=text)
+    app = make_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await loaded(pilot)
+        vm_list = app.query_one(VoicemailList)
+        body = app.query_one("#detail-transcription", Static)
+        for vm_id in vm_list.ids[: len(shown)]:
+            vm_list.select(vm_id)
+            await pilot.pause()
+            await pilot.pause()
+            width = body.content_size.width
+            wrapped = body.get_content_height(body.size, body.size, width)
+            assert body.content_size.height == max(TRANSCRIPTION_LINES, wrapped), vm_id

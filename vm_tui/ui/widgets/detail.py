@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -34,8 +35,7 @@ class DetailPane(VerticalScroll):
     ]
     DEFAULT_CSS = f"""
     DetailPane {{ padding: 0 1; }}
-    DetailPane #detail-caller {{ text-style: bold; margin-top: 1; }}
-    DetailPane #detail-meta {{ margin-bottom: 1; color: $text-muted; }}
+    DetailPane #detail-header {{ margin: 1 0; color: $text-muted; }}
     DetailPane PlayerBar {{ margin-bottom: 1; }}
     DetailPane #detail-transcription {{ margin-bottom: 1; min-height: {TRANSCRIPTION_LINES}; }}
     """
@@ -56,8 +56,9 @@ class DetailPane(VerticalScroll):
         self._names = names or (lambda _number: None)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="detail-caller", markup=False)
-        yield Static(id="detail-meta", markup=False)
+        # Who called and the details, one widget: each widget costs every frame that repaints
+        # the pane, and the two always change together.
+        yield Static(id="detail-header", markup=False)
         yield PlayerBar(id="player-bar")
         yield Static(id="detail-transcription", markup=False)
 
@@ -74,37 +75,49 @@ class DetailPane(VerticalScroll):
         if not self.is_mounted:
             return
         vm = self.voicemail
-        caller = self.query_one("#detail-caller", Static)
-        meta = self.query_one("#detail-meta", Static)
+        header = self.query_one("#detail-header", Static)
         body = self.query_one("#detail-transcription", Static)
         if vm is None:
-            _update(caller, Content("No voicemail selected"))
-            _update(meta, Content(""))
+            _update(header, Content("No voicemail selected"))
             _update(body, Content(""), TRANSCRIPTION_LINES)
+            _paint_with_the_list(header, body)
             return
-        _update(caller, Content(caller_label(vm, self._names(vm.caller), with_number=True)))
         now = self._now()
         listened = (
             f"listened {absolute(vm.listened_at, now)}" if vm.listened_at else "not listened yet"
         )
         recording = "ready" if vm.recording_ready else "still processing…"
         length = f" · {fmt_duration(self.duration)}" if self.duration else ""
-        _update(
-            meta,
-            Content.assemble(
-                ("Line      ", "bold"), line_full(vm), "\n",
-                ("Received  ", "bold"), absolute(vm.created_at, now), "\n",
-                ("Status    ", "bold"), listened, "\n",
-                ("Recording ", "bold"), recording + length, "\n",
-                ("ID        ", "bold"), (one_line(vm.id, 80), "dim"),
-            ),
+        details = Content.assemble(
+            ("Line      ", "bold"), line_full(vm), "\n",
+            ("Received  ", "bold"), absolute(vm.created_at, now), "\n",
+            ("Status    ", "bold"), listened, "\n",
+            ("Recording ", "bold"), recording + length, "\n",
+            ("ID        ", "bold"), (one_line(vm.id, 80), "dim"),
         )  # fmt: skip
+        caller = caller_label(vm, self._names(vm.caller), with_number=True)
+        # The details in the pane's muted colour, the caller in the text colour: "$text-muted"
+        # is an "auto" colour, which only CSS resolves (in a span it would be white).
+        _update(header, Content.assemble((caller, "bold $foreground"), "\n", details))
         if vm.transcription is None:
             _update(
                 body, Content.assemble(("Not transcribed yet.", "italic dim")), TRANSCRIPTION_LINES
             )
         else:
             _update(body, transcription_content(vm), TRANSCRIPTION_LINES)
+        _paint_with_the_list(header, body)
+
+
+def _paint_with_the_list(*statics: Static) -> None:
+    """Hand the screen the statics' repaint now, in the frame that paints the moved cursor.
+
+    A widget tells the screen it needs a repaint when its own queue next goes idle. That came
+    after the screen had painted the list: the row moved in one frame and its details
+    followed in the next, 2-5 ms later with frames unthrottled. This runs inside the
+    screen's handler, so the screen has the repaint before it paints (Textual 8.2, pinned).
+    """
+    for static in statics:
+        static._check_refresh()
 
 
 def transcription_content(vm: Voicemail) -> Content:
@@ -120,7 +133,10 @@ def transcription_content(vm: Voicemail) -> Content:
     return Content.assemble(
         clean(head),
         "…\n\n",
-        (f"… {more:,} more characters (vm-tui show {one_line(vm.id, 80)})", "italic $text-muted"),
+        (
+            f"… {more:,} more characters (vm-tui show {one_line(vm.id, 80)})",
+            "italic $foreground-muted",
+        ),
     )
 
 
@@ -129,13 +145,19 @@ def _update(static: Static, content: Content, min_lines: int = 0) -> None:
 
     Static.update lays out the whole screen every time (~2 ms, on every cursor move); most
     moves keep each line's height (the caller, the five lines of details), and then a repaint
-    of the one widget is enough.
+    of the one widget is enough. When no line is wider than the widget (tabs aside, which
+    expand), the height is the number of lines, and the text is not wrapped to find it.
     """
     width, height = static.content_size
     static.update(content, layout=False)
     if not width:
         static.refresh(layout=True)  # not laid out yet
         return
-    needed = max(min_lines, static.get_content_height(static.size, static.size, width))
-    if needed != height:
+    plain = content.plain
+    lines = plain.split("\n")
+    if "\t" not in plain and all(cell_len(line) <= width for line in lines):
+        needed = len(lines)  # no line wraps: what wrapping would find, without its cost
+    else:
+        needed = static.get_content_height(static.size, static.size, width)
+    if max(min_lines, needed) != height:
         static.refresh(layout=True)

@@ -151,11 +151,11 @@ class PlayerBar(Widget):
             return [("━" * filled, "$accent"), ("╌" * (columns - filled), "$accent")]
         drawn = bars(heights)
         if head is None:
-            return [(drawn, "$text-muted")]
+            return [(drawn, "$foreground-muted")]
         return [
             (drawn[:head], "$accent"),
             (PLAYHEAD, "bold $text"),
-            (drawn[head + 1 :], "$text-muted"),
+            (drawn[head + 1 :], "$foreground-muted"),
         ]
 
     def on_click(self, event: events.Click) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -26,8 +27,15 @@ from vm_tui.inbox.labels import caller_label, line_label, preview
 from vm_tui.text.times import duration, received
 from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.widgets.list_columns import LINE_CAP, Layout, fit, fit_words, layout_for
+from vm_tui.ui.widgets.scrollbar_thumb import move_thumb
 
 Lookup = Callable[[str], Voicemail | None]
+
+
+class RowStyles(NamedTuple):
+    base: Style
+    dim: Style
+    marker: Style
 
 
 class VoicemailList(ScrollView, can_focus=True):
@@ -107,6 +115,10 @@ class VoicemailList(ScrollView, can_focus=True):
         self._cells_by_line: dict[tuple[str, str, str], int] = {}
         self.line_width = 0
         self._layouts: dict[int, Layout] = {}
+        # Cell styles by (listened, is cursor, focused); Textual resolves each from the CSS
+        # at some cost, and a row is drawn often (see notify_style_update).
+        self._row_styles: dict[tuple[bool, bool, bool], RowStyles] = {}
+        self._row_width = 0  # of the frame being drawn: set once by render_lines, not per line
         self.cursor_id: str | None = None
         self.rows_rendered = 0  # instrumentation for tests and benchmarks
 
@@ -320,9 +332,8 @@ class VoicemailList(ScrollView, can_focus=True):
         index = self._index.get(vm_id)
         if index is None:
             return
-        y = index - int(self.scroll_y)
-        if 0 <= y < self.size.height:
-            self.refresh_line(y)
+        if 0 <= index - int(self.scroll_y) < self.size.height:
+            self.refresh_line(index)  # ScrollView's refresh_line takes the row, not the line
 
     def _refresh_rows(self, vm_ids: Iterable[str]) -> None:
         """``_refresh_row`` for many: the viewport is looked up once, not once per row."""
@@ -331,12 +342,29 @@ class VoicemailList(ScrollView, can_focus=True):
             self._line_cache.pop(vm_id, None)
             at = index.get(vm_id)
             if at is not None and 0 <= at - top < height:
-                self.refresh_line(at - top)
+                self.refresh_line(at)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # ScrollView's, but the bar is repainted only when its thumb moves (scrollbar_thumb).
+        if self.show_vertical_scrollbar:
+            move_thumb(self.vertical_scrollbar, new_value)
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    def notify_style_update(self) -> None:
+        # A new theme or CSS: rows drawn and styles resolved before are stale.
+        super().notify_style_update()
+        self._row_styles.clear()
+        self._line_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Not self.size: the vertical scrollbar covers the last cells, and the "…" with them.
+        self._row_width = self.scrollable_size.width
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
-        # Not self.size: the vertical scrollbar covers the last cells, and the "…" with them.
-        width = self.scrollable_size.width
+        width = self._row_width or self.scrollable_size.width
         vm_id = self._id_at(index)
         if vm_id is None:
             return Strip.blank(width, self.rich_style)
@@ -356,14 +384,14 @@ class VoicemailList(ScrollView, can_focus=True):
 
     def _render_row(self, vm: Voicemail, width: int, is_cursor: bool) -> Strip:
         self.rows_rendered += 1
-        base = self.rich_style
-        if not vm.listened:
-            base = base + self.get_component_rich_style("voicemail-list--unread", partial=True)
-        dim = base + self.get_component_rich_style("voicemail-list--dim", partial=True)
-        marker_style = base + self.get_component_rich_style("voicemail-list--marker", partial=True)
+        key = (vm.listened, is_cursor, self.has_focus)
+        styles = self._row_styles.get(key)
+        if styles is None:
+            styles = self._row_styles[key] = self._resolve_row_styles(vm.listened, is_cursor)
+        base, dim = styles.base, styles.dim
         columns = self.columns_at(width)
         cells = [
-            (" ● " if not vm.listened else "   ", marker_style),
+            (" ● " if not vm.listened else "   ", styles.marker),
             (fit(caller_label(vm, self._names(vm.caller)), columns.caller), base),
         ]
         if columns.line:
@@ -378,10 +406,17 @@ class VoicemailList(ScrollView, can_focus=True):
             text = ("" if vm.recording_ready else "◌ ") + preview(vm)
             style = dim if vm.transcription is None else base
             cells.append((" " + fit_words(text, columns.preview), style))
+        segments = [Segment(text, style) for text, style in cells]
+        return Strip(segments).adjust_cell_length(width, base).simplify()
+
+    def _resolve_row_styles(self, listened: bool, is_cursor: bool) -> RowStyles:
+        base = self.rich_style
+        if not listened:
+            base = base + self.get_component_rich_style("voicemail-list--unread", partial=True)
+        dim = base + self.get_component_rich_style("voicemail-list--dim", partial=True)
+        marker = base + self.get_component_rich_style("voicemail-list--marker", partial=True)
         if is_cursor:
             # Added after each cell's own style, so the cursor colours win.
             cursor = self.get_component_rich_style("voicemail-list--cursor", partial=True)
-            cells = [(text, style + cursor) for text, style in cells]
-            base = base + cursor
-        segments = [Segment(text, style) for text, style in cells]
-        return Strip(segments).adjust_cell_length(width, base).simplify()
+            base, dim, marker = base + cursor, dim + cursor, marker + cursor
+        return RowStyles(base, dim, marker)
