@@ -137,7 +137,7 @@ def _cli_play(vm_id: str, env: dict[str, str], scratch: Path, n: int) -> dict[st
         proc = subprocess.Popen(
             [PYTHON, "-m", "bench.cli_play", "play", "--no-mark", vm_id],
             cwd=REPO,
-            env={**env, "BENCH_PLAY_OUT": str(out), **fresh_dirs()},
+            env={**env, "BENCH_PLAY_OUT": str(out), "PYTHONFAULTHANDLER": "1", **fresh_dirs()},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=err,
@@ -154,7 +154,17 @@ def _cli_play(vm_id: str, env: dict[str, str], scratch: Path, n: int) -> dict[st
         time.sleep(CLI_HOLD)
         status = _status(proc.pid)
         proc.send_signal(signal.SIGINT)
-        proc.wait(20)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            # PYTHONFAULTHANDLER: SIGABRT makes the child print every thread's stack.
+            proc.send_signal(signal.SIGABRT)
+            proc.wait(10)
+            stacks = err_path.read_text(errors="replace")
+            progress("`vm-tui play` did not stop after Ctrl-C; its threads:\n" + stacks[-6000:])
+            raise ChildFailed(
+                "`vm-tui play` still ran 20 s after Ctrl-C (stacks on stderr)"
+            ) from None
     finally:
         counter.stop()
         if proc.poll() is None:

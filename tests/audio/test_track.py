@@ -111,6 +111,30 @@ def test_the_player_plays_on_from_one_chunk_to_the_next_and_ends_once(
         player.close()
 
 
+@pytest.mark.parametrize("work", ["scan", "warm"])
+def test_a_cancel_while_ffmpeg_starts_still_stops_it(
+    half_hour_mp3: Path, monkeypatch: pytest.MonkeyPatch, work: str
+) -> None:
+    """A cancel that comes while the decode's ffmpeg is being started (before the track knows
+    of it) used to miss it: the 3-hour waveform pass then ran to its end, and the CLI, at
+    Ctrl-C, waited for it. The moment is made certain by cancelling from inside the start."""
+    import vm_tui.audio.track as track_module
+
+    track = file_track(half_hour_mp3)
+    started: list[Decoding] = []
+
+    class CancelledWhileStarting(Decoding):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            started.append(self)
+            track.cancel_background()
+
+    monkeypatch.setattr(track_module, "Decoding", CancelledWhileStarting)
+    with pytest.raises(Cancelled):
+        track.scan() if work == "scan" else track.warm(Rendering())
+    assert len(started) == 1 and started[0].cancelled
+
+
 def test_the_prefetch_kills_its_ffmpeg_when_cancelled(half_hour_mp3: Path) -> None:
     track = file_track(half_hour_mp3)
     outcome: list[object] = []

@@ -185,6 +185,9 @@ class FileTrack:
         # Windows being decoded: start -> (set when done, length or None for "to the end").
         self._inflight: dict[float, tuple[threading.Event, float | None]] = {}
         self._background: set[Decoding] = set()
+        # Bumped by each cancel_background: a decode whose ffmpeg was still starting when it
+        # came (not yet in _background) sees it changed and kills itself.
+        self._cancels = 0
         self.scanning = False  # the waveform pass runs (for tests and the bench)
         self._background_thread: threading.Thread | None = None
 
@@ -293,12 +296,12 @@ class FileTrack:
         return start, WINDOW if continuing else LEAD
 
     def _decode(self, start: float, length: float | None, *, background: bool) -> Pcm:
+        cancels = self._cancels
         decoding = Decoding(
             self.path, rate=self.rate, start=start, duration=length, background=background
         )
         if background:
-            with self._lock:
-                self._background.add(decoding)
+            self._register(decoding, cancels)
         try:
             data = decoding.read_all()
         finally:
@@ -314,10 +317,11 @@ class FileTrack:
             whole = self._cache.get(("raw", self._key, 0.0))
             if isinstance(whole, Pcm) and self._exact and self._windows.get(0.0) == self._duration:
                 return envelope_of([whole.data], self.rate)
+        cancels = self._cancels
         decoding = Decoding(self.path, rate=SCAN_RATE, background=True)
         with self._lock:
-            self._background.add(decoding)
             self.scanning = True
+        self._register(decoding, cancels)
         try:
             envelope = envelope_of(decoding.chunks(), SCAN_RATE)
         finally:
@@ -330,9 +334,19 @@ class FileTrack:
             self._duration, self._exact = envelope.duration, True
         return envelope
 
+    def _register(self, decoding: Decoding, cancels: int) -> None:
+        """Track a background decode started when ``cancels`` cancels had been asked for;
+        one asked for since, while its ffmpeg started, kills it now."""
+        with self._lock:
+            self._background.add(decoding)
+            missed = self._cancels != cancels
+        if missed:
+            decoding.cancel()
+
     def cancel_background(self) -> None:
         """Kill the prefetch's and the scan's ffmpeg processes (the cursor moved on)."""
         with self._lock:
+            self._cancels += 1
             running = list(self._background)
         for decoding in running:
             decoding.cancel()
