@@ -300,3 +300,38 @@ async def test_a_signal_during_a_bulk_mark_journals_all_of_it() -> None:
             service.mark_many(ids, False)
             service.commit_deletes_now()
             assert {op.voicemail_id for op in service.journal.live()} == set(ids)
+
+
+async def test_enter_during_the_prefetchs_waveform_pass_shares_it(
+    demo_server: DemoServer, long_id: str
+) -> None:
+    """Play asks for the waveform too: it waits for the pass the prefetch began, and does not
+    start a second 30-minute decode beside it (which slowed Enter on a long recording)."""
+    async with service_for(demo_server) as service:
+        await service.poller.poll_once()
+        service.prefetch(long_id)
+        await until(lambda: service.library.cached(long_id) is not None)
+        recording = service.library.cached(long_id)
+        assert recording is not None and isinstance(recording.track, FileTrack)
+        track = recording.track
+        passes: list[None] = []
+        real_scan = track.scan
+
+        def counted_scan() -> Any:
+            passes.append(None)
+            return real_scan()
+
+        track.scan = counted_scan  # type: ignore[method-assign]
+        await until(lambda: track.scanning)
+        service.play(long_id)
+        backend: FakeBackend = service.backend  # type: ignore[attr-defined]
+        await until(lambda: backend.handles)
+        first = asyncio.ensure_future(service.library.measure(long_id))
+        second = asyncio.ensure_future(service.library.measure(long_id))
+        await asyncio.sleep(0.05)
+        first.cancel()  # one caller gone: the pass goes on for the others
+        envelope = await asyncio.wait_for(second, 30)
+        assert envelope is not None and envelope.complete
+        assert service.library.envelope(long_id) is envelope
+        assert len(passes) == 1  # the prefetch's pass, and no second one
+        assert first.cancelled()

@@ -88,7 +88,9 @@ class RecordingLibrary:
         self._loading: dict[str, asyncio.Task[Recording]] = {}
         self._progress: dict[str, LoadProgress] = {}
         self._prefetch: tuple[str, asyncio.Task[None]] | None = None
-        self._scanning: asyncio.Task[None] | None = None
+        # The waveform pass of each recording being measured: one however many ask (the
+        # prefetch's and then Enter's used to run two 3-hour decodes side by side).
+        self._scans: dict[str, asyncio.Task[None]] = {}
 
     def cached(self, voicemail_id: str) -> Recording | None:
         return self._recordings.get(voicemail_id)
@@ -228,26 +230,42 @@ class RecordingLibrary:
             await self.measure(voicemail_id)
 
     async def measure(self, voicemail_id: str) -> Envelope | None:
-        """The recording's waveform (and exact length), measured once, off the event loop."""
+        """The recording's waveform (and exact length), measured once, off the event loop.
+
+        Callers share one pass; one that is cancelled leaves it running for the others (what
+        stops the pass itself is cancel_prefetch or forgetting the recording)."""
         recording = self._recordings.get(voicemail_id)
         if recording is None:
             return None
         if recording.envelope is None:
-            track = recording.track
-            if isinstance(track, FileTrack):
-                envelope = await asyncio.to_thread(track.scan)
-            else:
-                from vm_tui.audio.waveform import envelope_of
-
-                assert isinstance(track, MemoryTrack)
-                envelope = await asyncio.to_thread(
-                    envelope_of, [track.pcm.data], track.pcm.sample_rate
+            scan = self._scans.get(voicemail_id)
+            if scan is None:
+                scan = self._scans[voicemail_id] = asyncio.ensure_future(
+                    self._scan(voicemail_id, recording)
                 )
-            recording.envelope = envelope
-            recording.saved_by_skipping = envelope.saved_by_skipping_silence()
-            self._duration_known(voicemail_id, recording.duration)
-            self.emit(RecordingChanged(voicemail_id, recording.duration))
+                scan.add_done_callback(lambda done: self._scan_done(voicemail_id, done))
+            await asyncio.shield(scan)
         return recording.envelope
+
+    async def _scan(self, voicemail_id: str, recording: Recording) -> None:
+        track = recording.track
+        if isinstance(track, FileTrack):
+            envelope = await asyncio.to_thread(track.scan)
+        else:
+            from vm_tui.audio.waveform import envelope_of
+
+            assert isinstance(track, MemoryTrack)
+            envelope = await asyncio.to_thread(envelope_of, [track.pcm.data], track.pcm.sample_rate)
+        recording.envelope = envelope
+        recording.saved_by_skipping = envelope.saved_by_skipping_silence()
+        self._duration_known(voicemail_id, recording.duration)
+        self.emit(RecordingChanged(voicemail_id, recording.duration))
+
+    def _scan_done(self, voicemail_id: str, scan: asyncio.Task[None]) -> None:
+        if self._scans.get(voicemail_id) is scan:
+            del self._scans[voicemail_id]
+        if not scan.cancelled():
+            scan.exception()  # every caller may have gone: it is theirs to report, not asyncio's
 
     # -- forgetting -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import contextlib
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,11 @@ from vm_tui.audio.errors import DecodeError, FfmpegMissingError
 MAX_RATE = 16_000
 READ_SIZE = 64 * 1024
 BACKGROUND_NICENESS = 10  # on two cores, a 3-hour waveform pass must not slow Enter
+# A background reader sleeps this long after handing over each piece. The waveform pass runs
+# Python (the peaks) on piece after piece, and CPython gives the GIL to a thread waiting for
+# it only after 5 ms (the switch interval) while the holder keeps busy: the player's thread
+# started Enter's sound up to 5 ms late behind it. With the pause it waits for one piece.
+BACKGROUND_PAUSE = 0.0002
 _PRIVATE_ENV = ("PHONE_INC_API_KEY",)
 
 
@@ -63,6 +69,7 @@ class Decoding:
             )
         except FileNotFoundError as error:
             raise FfmpegMissingError() from error
+        self.background = background
         if background:  # a prefetch or the waveform's pass: what is played now comes first
             with contextlib.suppress(OSError, AttributeError):
                 os.setpriority(os.PRIO_PROCESS, self._process.pid, BACKGROUND_NICENESS)
@@ -101,6 +108,8 @@ class Decoding:
                 carry = data[cut:]
                 if cut:
                     yield data[:cut]
+                    if self.background:
+                        time.sleep(BACKGROUND_PAUSE)
         finally:
             code = self._finish()
         if self._cancelled.is_set():
