@@ -10,6 +10,7 @@ import argparse
 import compileall
 import os
 import platform
+import signal
 import sys
 import time
 from datetime import datetime
@@ -61,9 +62,18 @@ def compile_bytecode() -> None:
         compileall.compile_dir(folder, quiet=1)
 
 
+def handle_ctrl_c_in_children() -> None:
+    """Started with SIGINT ignored (``make bench &`` from a script, nohup), every child would
+    inherit that, and `vm-tui play` (rightly) keeps an ignored Ctrl-C ignored: the figure
+    that stops it with one then waited forever. A handled signal is reset at exec."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
+    handle_ctrl_c_in_children()
     compile_bytecode()
     try:
         if args.soak:
