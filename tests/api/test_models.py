@@ -205,3 +205,30 @@ def test_lone_surrogates_are_replaced_in_text_of_any_width() -> None:
     assert _text(wide) is wide
     for text in ("Lucía \ud800", "☎ \udfff x", "\U0001f600 \ud83d"):
         assert "\ufffd" in _text(text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in _text(text))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"recording_url": "https://app.phone.inc/rails/active_storage/blobs/redirect/y/v.mp3"},
+        {"listened_at": "2026-05-11T16:42:18Z"},
+        {"transcription": "Hi, this is Dana from Acme, again."},
+        {"recording_url": None},
+        {"main_number_name": "Support"},
+        {"from": "+14085550100"},
+    ],
+    ids=["same", "re-signed", "heard", "edited", "url-gone", "line", "caller"],
+)
+def test_an_unchanged_voicemail_comes_back_as_the_same_object(change: dict[str, object]) -> None:
+    """The parse (a poll's thread) hands back last answer's object for what did not change:
+    the loop then finds it unchanged by identity, and compares nothing."""
+    other = dict(LIST_ITEM, id="0193f4cb-7777-7c00-9e3d-2b2b8a7f1c34")
+    last = parse_inbox({"voicemails": [LIST_ITEM, other]})
+    reuse = {vm.id: vm for vm in last.voicemails}
+    fresh = parse_inbox({"voicemails": [{**LIST_ITEM, **change}, other]}, reuse)
+    unchanged = not change or (set(change) == {"recording_url"} and change["recording_url"])
+    assert (fresh.voicemails[0] is last.voicemails[0]) == bool(unchanged)
+    assert fresh.voicemails[1] is last.voicemails[1]
+    if not unchanged:
+        assert fresh.voicemails[0] == parse_voicemail({**LIST_ITEM, **change})

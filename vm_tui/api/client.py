@@ -6,7 +6,7 @@ import asyncio
 import random
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -142,18 +142,26 @@ class PhoneIncClient:
     # -- the four calls ---------------------------------------------------------------------
 
     async def list_voicemails(
-        self, *, retry: RetryPolicy | None = None, incremental: bool = True, off_loop: bool = True
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        incremental: bool = True,
+        off_loop: bool = True,
+        reuse: Mapping[str, Voicemail] | None = None,
     ) -> Inbox:
         """The inbox. A big answer is parsed in a thread, and by default decoded element by
         element so that thread lets the event loop run between elements. ``incremental=False``
         decodes it in one call instead (a third faster, but the loop waits for it): for a first
         load, when there is nothing on screen yet to keep moving. ``off_loop=False`` parses it
-        right here, for a loop with nothing else to run (the head start's)."""
+        right here, for a loop with nothing else to run (the head start's). ``reuse``: see
+        ``parse_inbox``."""
         response = await self._request("GET", "/voicemails", "list", retry=retry)
         content = response.content
         if off_loop and len(content) > _PARSE_IN_THREAD_BYTES:
-            return await asyncio.to_thread(_parse_inbox_response, response, content, incremental)
-        return _parse_inbox_response(response, content)
+            return await asyncio.to_thread(
+                _parse_inbox_response, response, content, incremental, reuse
+            )
+        return _parse_inbox_response(response, content, reuse=reuse)
 
     async def get_voicemail(self, voicemail_id: str) -> Voicemail:
         response = await self._request("GET", f"/voicemails/{check_id(voicemail_id)}", "retrieve")
@@ -340,7 +348,10 @@ async def _read_capped(response: httpx.Response, cap: int, kind: Kind) -> httpx.
 
 
 def _parse_inbox_response(
-    response: httpx.Response, content: bytes, incremental: bool = True
+    response: httpx.Response,
+    content: bytes,
+    incremental: bool = True,
+    reuse: Mapping[str, Voicemail] | None = None,
 ) -> Inbox:
     if len(content) <= _PARSE_IN_THREAD_BYTES or not incremental:
         data: Any = decode_json(response, content)
@@ -349,4 +360,4 @@ def _parse_inbox_response(
             data = loads_object_streaming(content.decode("utf-8"), "voicemails")
         except (ValueError, UnicodeDecodeError, RecursionError):
             data = decode_json(response, content)  # raises the usual "not JSON" error
-    return parse_inbox(data)
+    return parse_inbox(data, reuse)

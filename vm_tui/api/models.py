@@ -169,8 +169,12 @@ def parse_voicemail(data: object) -> Voicemail:
     )
 
 
-def parse_inbox(data: object) -> Inbox:
-    """Parse the list response. One bad item is skipped and reported, not fatal."""
+def parse_inbox(data: object, reuse: Mapping[str, Voicemail] | None = None) -> Inbox:
+    """Parse the list response. One bad item is skipped and reported, not fatal.
+
+    ``reuse``: the voicemails of the last answer. One that has not changed is returned as that
+    same object, so whoever compares the two answers (on the event loop) finds it unchanged by
+    identity; the comparing is done here, where the parse is (a thread, for a poll)."""
     if not isinstance(data, Mapping):
         raise ProtocolError(f"expected a JSON object with voicemails, got {_type_name(data)}")
     items = data.get("voicemails")
@@ -191,6 +195,12 @@ def parse_inbox(data: object) -> Inbox:
             skipped.append(SkippedItem(index, vm.id, "duplicate id"))
             continue
         seen.add(vm.id)
+        if (
+            reuse is not None
+            and (last := reuse.get(vm.id)) is not None
+            and same_voicemail(last, vm)
+        ):
+            vm = last
         voicemails.append(vm)
     count = data.get("unlistened_count")
     if type(count) is not int or not 0 <= count <= MAX_COUNT:
@@ -198,6 +208,12 @@ def parse_inbox(data: object) -> Inbox:
         # we have; do not hide the inbox over it.
         count = sum(1 for vm in voicemails if not vm.listened)
     return Inbox(count, tuple(voicemails), tuple(skipped))
+
+
+def same_voicemail(a: Voicemail, b: Voicemail) -> bool:
+    """Nothing a user sees differs. The recording URL is signed anew in every answer: only
+    whether there is one counts (a fresh URL is asked for when it plays)."""
+    return a is b or (a == b and a.recording_ready == b.recording_ready)
 
 
 def _utc_or_none(value: str) -> datetime | None:

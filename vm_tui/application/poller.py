@@ -152,7 +152,13 @@ class Poller:
         if head_start is not None and (inbox := await head_start.take()) is not None:
             return inbox
         # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
-        return await self.client.list_voicemails(retry=NO_RETRY, incremental=self.state.loaded)
+        # After it, the parsing thread also finds what did not change (see parse_inbox).
+        loaded = self.state.loaded
+        return await self.client.list_voicemails(
+            retry=NO_RETRY,
+            incremental=loaded,
+            reuse=self.state.server_voicemails() if loaded else None,
+        )
 
     def _failed(self, error: ApiError) -> float | None:
         message = one_line(str(error), MESSAGE_CHARACTERS)

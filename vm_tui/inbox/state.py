@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from vm_tui.api.models import Inbox, Voicemail
+from vm_tui.api.models import Inbox, Voicemail, same_voicemail
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,10 @@ class InboxState:
 
     def __iter__(self) -> Iterator[Voicemail]:
         return (self._shown[i] for i in self._order)
+
+    def server_voicemails(self) -> dict[str, Voicemail]:
+        """The server's last answer by id: a copy, for a thread parsing the next one."""
+        return dict(self._server)
 
     def server_inbox(self) -> Inbox:
         """The server's last word (no local overlays): what the offline cache keeps."""
@@ -279,7 +283,7 @@ class InboxState:
                 self._adjust_total += adjust
             if display is None:
                 continue
-            if not _looks_same(self._shown[vm_id], display):
+            if not same_voicemail(self._shown[vm_id], display):
                 changed.append(vm_id)
             self._shown[vm_id] = display
         return self._diff(changed=tuple(changed))
@@ -304,7 +308,7 @@ class InboxState:
         added = tuple(i for i in order if i not in previous)
         removed = tuple(i for i in previous_order if i not in shown)
         changed = tuple(
-            i for i in order if i in previous and not _looks_same(previous[i], shown[i])
+            i for i in order if i in previous and not same_voicemail(previous[i], shown[i])
         )
         kept_old = [i for i in previous_order if i in shown]
         kept_new = [i for i in order if i in previous]
@@ -333,8 +337,3 @@ class InboxState:
             count_changed=count_changed,
             order_changed=order_changed,
         )
-
-
-def _looks_same(a: Voicemail, b: Voicemail) -> bool:
-    # recording_url is re-signed on every response: compare only whether there is one.
-    return a is b or (a == b and a.recording_ready == b.recording_ready)
