@@ -107,7 +107,7 @@ def inbox_probe(app: VoicemailApp) -> CursorProbe:
 
     def cursor_line(y: int) -> str | None:
         at = vm_list.cursor_index
-        return vm_list.cursor_id if at is not None and y + int(vm_list.scroll_y) == at else None
+        return vm_list.cursor_id if at is not None and y + vm_list.scroll_offset.y == at else None
 
     def shown(_y: int) -> str | None:
         return detail.voicemail.id if detail.voicemail else None

@@ -6,6 +6,7 @@ The recordings are speech made once and kept in bench/.cache/ (bench/long_audio.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import tempfile
@@ -169,11 +170,12 @@ def _cli_play(vm_id: str, env: dict[str, str], scratch: Path, n: int) -> dict[st
         except subprocess.TimeoutExpired:
             # PYTHONFAULTHANDLER: SIGABRT makes the child print every thread's stack.
             proc.send_signal(signal.SIGABRT)
-            proc.wait(10)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # then killed in finally
+                proc.wait(10)
             stacks = err_path.read_text(errors="replace")
             progress("`vm-tui play` did not stop after Ctrl-C; its threads:\n" + stacks[-6000:])
             raise ChildFailed(
-                "`vm-tui play` still ran 20 s after Ctrl-C (stacks on stderr)"
+                "`vm-tui play` still ran 20 s after Ctrl-C (its threads: in the progress output)"
             ) from None
     finally:
         counter.stop()

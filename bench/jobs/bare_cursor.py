@@ -45,7 +45,7 @@ class BareList(ScrollView, can_focus=True):
         self.app.query_one("#detail", Static).update(f"Row {self.cursor}\n\nDetails of the row.")
 
     def render_line(self, y: int) -> Strip:
-        index = y + int(self.scroll_y)
+        index = y + self.scroll_offset.y
         if index >= self.rows:
             return Strip.blank(self.size.width, self.rich_style)
         key = (index, index == self.cursor)
@@ -88,7 +88,7 @@ async def _measure(presses: int) -> dict[str, Any]:
 
         # What a frame drew, as in bench.harness.inbox_probe: the cursor's line, the detail.
         cursor = PaintWatch(
-            bare, lambda y: bare.cursor if y + int(bare.scroll_y) == bare.cursor else None
+            bare, lambda y: bare.cursor if y + bare.scroll_offset.y == bare.cursor else None
         )
         shown = PaintWatch(detail, lambda _y: str(detail.content))
         probe = CursorProbe(

@@ -303,10 +303,18 @@ async def test_a_signal_during_a_bulk_mark_journals_all_of_it() -> None:
 
 
 async def test_enter_during_the_prefetchs_waveform_pass_shares_it(
-    demo_server: DemoServer, long_id: str
+    demo_server: DemoServer, long_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Play asks for the waveform too: it waits for the pass the prefetch began, and does not
     start a second 30-minute decode beside it (which slowed Enter on a long recording)."""
+    passes: list[None] = []
+    real_scan = FileTrack.scan
+
+    def counted_scan(track: FileTrack, *args: Any) -> Any:
+        passes.append(None)
+        return real_scan(track, *args)
+
+    monkeypatch.setattr(FileTrack, "scan", counted_scan)
     async with service_for(demo_server) as service:
         await service.poller.poll_once()
         service.prefetch(long_id)
@@ -314,14 +322,6 @@ async def test_enter_during_the_prefetchs_waveform_pass_shares_it(
         recording = service.library.cached(long_id)
         assert recording is not None and isinstance(recording.track, FileTrack)
         track = recording.track
-        passes: list[None] = []
-        real_scan = track.scan
-
-        def counted_scan() -> Any:
-            passes.append(None)
-            return real_scan()
-
-        track.scan = counted_scan  # type: ignore[method-assign]
         await until(lambda: track.scanning)
         service.play(long_id)
         backend: FakeBackend = service.backend  # type: ignore[attr-defined]
@@ -335,3 +335,22 @@ async def test_enter_during_the_prefetchs_waveform_pass_shares_it(
         assert service.library.envelope(long_id) is envelope
         assert len(passes) == 1  # the prefetch's pass, and no second one
         assert first.cancelled()
+
+
+async def test_a_cancel_before_the_waveform_pass_has_its_thread_stops_it(
+    demo_server: DemoServer, long_id: str
+) -> None:
+    """The pass is asked for on the loop and started in a thread a moment later: a cancel in
+    that moment (the cursor moved on) stops it, instead of a 30-minute decode nobody wants."""
+    from vm_tui.audio.track import Cancelled
+
+    async with service_for(demo_server) as service:
+        await service.poller.poll_once()
+        recording = await service.library.load(long_id)
+        assert isinstance(recording.track, FileTrack)
+        measuring = asyncio.ensure_future(service.library.measure(long_id))
+        await asyncio.sleep(0)  # measure() has asked for the pass; its thread has not begun
+        recording.track.cancel_background()
+        with pytest.raises(Cancelled):
+            await asyncio.wait_for(measuring, 10)
+        assert not recording.track.duration_known  # cut short, not measured to the end

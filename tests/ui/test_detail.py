@@ -86,7 +86,7 @@ async def test_the_row_and_its_detail_arrive_in_one_frame(
 
         def cursor_row(y: int) -> str | None:
             at = vm_list.cursor_index
-            return vm_list.cursor_id if y + int(vm_list.scroll_y) == at else None
+            return vm_list.cursor_id if y + vm_list.scroll_offset.y == at else None
 
         watch(vm_list, "list", cursor_row)
         for part in detail.query(Static):
@@ -105,6 +105,7 @@ async def test_the_row_and_its_detail_arrive_in_one_frame(
         moved = [frame for frame in frames if frame.get("list")]
         assert len({frame["list"] for frame in moved}) >= 4
         for frame in moved:
+            assert set(frame) == {"list", "detail-header", "detail-transcription"}, frame
             assert set(frame.values()) == {frame["list"]}, frame
 
 

@@ -66,7 +66,7 @@ def cursor_lines(app: Any) -> list[int]:
 
 
 def line_of(vm_list: VoicemailList, vm_id: str) -> int:
-    return vm_list.region.y + vm_list.ids.index(vm_id) - int(vm_list.scroll_y)
+    return vm_list.region.y + vm_list.ids.index(vm_id) - vm_list.scroll_offset.y
 
 
 async def test_moving_up_after_scrolling_moves_the_painted_cursor(scrolled_app: Any) -> None:
@@ -144,3 +144,22 @@ async def test_a_new_theme_repaints_the_rows_drawn_before(make_app: MakeApp) -> 
         other = row.crop(vm_list.region.x, vm_list.region.right - 1)
         surface = vm_list.rich_style.bgcolor
         assert all(s.style.bgcolor == surface for s in other if s.style and s.text.strip())
+
+
+async def test_a_scroll_that_stops_between_rows_draws_and_repaints_the_same_rows(
+    scrolled_app: Any,
+) -> None:
+    """An animated scroll (a click on the scrollbar's track) can stop at 32.99: the rows are
+    drawn from the position Textual repaints by (rounded), so a row repainted later lands on
+    the line it is drawn on."""
+    async with scrolled_app() as (app, pilot, vm_list):
+        vm_list.scroll_to(y=vm_list.scroll_y - 0.4, animate=False)
+        await pilot.pause()
+        assert vm_list.scroll_y != round(vm_list.scroll_y)
+        top = vm_list.ids[vm_list.scroll_offset.y]
+        caller = app.service.state.get(top).caller[-4:]
+        assert caller in screen(app)[vm_list.region.y].text  # the first line shows that row
+        for key in ("k", "j"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert cursor_lines(app) == [line_of(vm_list, vm_list.cursor_id or "")], key

@@ -90,7 +90,7 @@ class RecordingLibrary:
         self._prefetch: tuple[str, asyncio.Task[None]] | None = None
         # The waveform pass of each recording being measured: one however many ask (the
         # prefetch's and then Enter's used to run two 3-hour decodes side by side).
-        self._scans: dict[str, asyncio.Task[None]] = {}
+        self._scans: dict[str, tuple[Recording, asyncio.Task[None]]] = {}
 
     def cached(self, voicemail_id: str) -> Recording | None:
         return self._recordings.get(voicemail_id)
@@ -238,19 +238,23 @@ class RecordingLibrary:
         if recording is None:
             return None
         if recording.envelope is None:
-            scan = self._scans.get(voicemail_id)
-            if scan is None:
-                scan = self._scans[voicemail_id] = asyncio.ensure_future(
-                    self._scan(voicemail_id, recording)
-                )
+            running = self._scans.get(voicemail_id)
+            if running is not None and running[0] is recording:
+                scan = running[1]
+            else:
+                # The cancel count now, on the loop: a cancel before the thread starts counts.
+                track = recording.track
+                cancels = track.cancels if isinstance(track, FileTrack) else 0
+                scan = asyncio.ensure_future(self._scan(voicemail_id, recording, cancels))
+                self._scans[voicemail_id] = (recording, scan)
                 scan.add_done_callback(lambda done: self._scan_done(voicemail_id, done))
             await asyncio.shield(scan)
         return recording.envelope
 
-    async def _scan(self, voicemail_id: str, recording: Recording) -> None:
+    async def _scan(self, voicemail_id: str, recording: Recording, cancels: int) -> None:
         track = recording.track
         if isinstance(track, FileTrack):
-            envelope = await asyncio.to_thread(track.scan)
+            envelope = await asyncio.to_thread(track.scan, cancels)
         else:
             from vm_tui.audio.waveform import envelope_of
 
@@ -262,7 +266,8 @@ class RecordingLibrary:
         self.emit(RecordingChanged(voicemail_id, recording.duration))
 
     def _scan_done(self, voicemail_id: str, scan: asyncio.Task[None]) -> None:
-        if self._scans.get(voicemail_id) is scan:
+        running = self._scans.get(voicemail_id)
+        if running is not None and running[1] is scan:
             del self._scans[voicemail_id]
         if not scan.cancelled():
             scan.exception()  # every caller may have gone: it is theirs to report, not asyncio's
@@ -270,6 +275,7 @@ class RecordingLibrary:
     # -- forgetting -----------------------------------------------------------------------------
 
     def forget(self, voicemail_id: str) -> None:
+        self._scans.pop(voicemail_id, None)  # a reload measures its own recording
         recording = self._recordings.pop(voicemail_id, None)
         if recording is not None:
             self._drop(voicemail_id, recording)
@@ -283,6 +289,7 @@ class RecordingLibrary:
                 recording.path.unlink()
 
     async def aclose(self) -> None:
+        self._scans.clear()
         self.cancel_prefetch()
         for task in list(self._loading.values()):
             task.cancel()

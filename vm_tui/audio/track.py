@@ -311,13 +311,22 @@ class FileTrack:
             raise _Cancelled()
         return Pcm(data, self.rate, 1, 2)
 
-    def scan(self) -> Envelope:
-        """The waveform (and the exact duration) from one pass over the whole recording."""
+    @property
+    def cancels(self) -> int:
+        """How many cancels were asked for so far: a scan started later (a thread's) with this
+        count stops if one came in between (see ``scan``)."""
+        return self._cancels
+
+    def scan(self, cancels: int | None = None) -> Envelope:
+        """The waveform (and the exact duration) from one pass over the whole recording.
+
+        ``cancels``: ``self.cancels`` when the pass was asked for, if it starts later (in a
+        thread): a cancel_background in between then stops it too."""
         with self._lock:
             whole = self._cache.get(("raw", self._key, 0.0))
             if isinstance(whole, Pcm) and self._exact and self._windows.get(0.0) == self._duration:
                 return envelope_of([whole.data], self.rate)
-        cancels = self._cancels
+        cancels = self._cancels if cancels is None else cancels
         decoding = Decoding(self.path, rate=SCAN_RATE, background=True)
         with self._lock:
             self.scanning = True

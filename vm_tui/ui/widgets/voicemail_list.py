@@ -135,7 +135,7 @@ class VoicemailList(ScrollView, can_focus=True):
     def apply(self, order: list[str], changed: tuple[str, ...] = ()) -> None:
         """Show ``order``; repaint only rows in ``changed`` or moved by insertions/removals."""
         old_cursor_index = self.cursor_index
-        old_top_id = self._id_at(int(self.scroll_y))
+        old_top_id = self._id_at(self.scroll_offset.y)
         structure_changed = order != self._ids
         for vm_id in changed:
             self._line_cache.pop(vm_id, None)
@@ -299,7 +299,7 @@ class VoicemailList(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True, force=True)
 
     async def _on_click(self, event: events.Click) -> None:
-        index = event.y + int(self.scroll_y)
+        index = event.y + self.scroll_offset.y
         vm_id = self._id_at(index)
         if vm_id is None:
             return
@@ -332,12 +332,12 @@ class VoicemailList(ScrollView, can_focus=True):
         index = self._index.get(vm_id)
         if index is None:
             return
-        if 0 <= index - int(self.scroll_y) < self.size.height:
+        if 0 <= index - self.scroll_offset.y < self.size.height:
             self.refresh_line(index)  # ScrollView's refresh_line takes the row, not the line
 
     def _refresh_rows(self, vm_ids: Iterable[str]) -> None:
         """``_refresh_row`` for many: the viewport is looked up once, not once per row."""
-        top, height, index = int(self.scroll_y), self.size.height, self._index
+        top, height, index = self.scroll_offset.y, self.size.height, self._index
         for vm_id in vm_ids:
             self._line_cache.pop(vm_id, None)
             at = index.get(vm_id)
@@ -346,6 +346,8 @@ class VoicemailList(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         # ScrollView's, but the bar is repainted only when its thumb moves (scrollbar_thumb).
+        # Rows are drawn from scroll_offset.y, round(scroll_y), as Textual's refresh_line and
+        # this repaint count them: an animated scroll can stop between rows (32.99).
         if self.show_vertical_scrollbar:
             move_thumb(self.vertical_scrollbar, new_value)
         if round(old_value) != round(new_value):
@@ -363,7 +365,7 @@ class VoicemailList(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        index = y + int(self.scroll_y)
+        index = y + self.scroll_offset.y
         width = self._row_width or self.scrollable_size.width
         vm_id = self._id_at(index)
         if vm_id is None:
