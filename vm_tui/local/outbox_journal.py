@@ -1,8 +1,12 @@
 """The outbox on disk: one journal shared by every vm-tui process of this user on this machine.
 
 Two TUIs and the CLI may queue changes at the same time, so nobody rewrites the file from
-memory: each process appends whole lines (one write, one fsync per batch) under an exclusive
-``flock`` of a lock file beside it, and reads what the others appended since it last looked.
+memory: each process appends whole lines (one write per batch) under an exclusive ``flock`` of
+a lock file beside it, and reads what the others appended since it last looked. A batch that
+queues changes is fsynced before it returns. One that only finishes them is not: lost to a
+power cut, it means a finished change is sent again, which the server takes as a repeat (a
+mark it has, a delete of a voicemail already gone). A bulk mark finishes in ~100 batches, and
+each fsync is time the event loop waits on the disk.
 A line is a queued operation or a list of finished ones; per voicemail the latest intent wins
 (``vm_tui.inbox.outbox``). When most lines are finished the journal is compacted: rewritten,
 under the same lock, with only what is still pending.
@@ -196,7 +200,7 @@ class OutboxJournal:
             return
         for op_id in ids:
             self._drop(op_id)
-        self._write([json.dumps({"done": ids}, ensure_ascii=True)])
+        self._write([json.dumps({"done": ids}, ensure_ascii=True)], durable=False)
         self._maybe_compact()
 
     def retry_unsaved(self) -> None:
@@ -204,18 +208,21 @@ class OutboxJournal:
         if self._unsaved:
             self._write([])
 
-    def _write(self, lines: list[str]) -> None:
+    def _write(self, lines: list[str], *, durable: bool = True) -> None:
+        """Append ``lines`` and whatever an earlier failure left unsaved; fsynced unless
+        ``durable`` is False and nothing unsaved (it may hold queued changes) goes with them."""
         if self.path is None:
             return
         pending = [*self._unsaved, *lines]
         if not pending:
             return
+        durable = durable or bool(self._unsaved)
         try:
             with self._locked():
                 # Not on disk yet: if refresh() starts over (a new file), it applies them again.
                 self._unsaved = pending
                 self.refresh()
-                inode, before, after = self._append(pending)
+                inode, before, after = self._append(pending, durable=durable)
                 # Under the lock nothing else was written between reading and appending: when
                 # this process had read to the end, what follows is its own lines, already
                 # known, and need not be read back (parsing 3,000 of them took ~50 ms).
@@ -229,8 +236,9 @@ class OutboxJournal:
         self.last_error = None
         self.refresh()
 
-    def _append(self, lines: list[str]) -> tuple[int, int, int]:
-        """Append ``lines``, fsynced; the file's inode and its sizes before and after."""
+    def _append(self, lines: list[str], *, durable: bool) -> tuple[int, int, int]:
+        """Append ``lines`` (fsynced if ``durable``); the file's inode and its sizes before and
+        after."""
         assert self.path is not None
         text = "".join(line + "\n" for line in lines).encode("ascii")
         try:
@@ -243,7 +251,8 @@ class OutboxJournal:
                 view = memoryview(text)
                 while view:  # a full disk writes short once, then raises ENOSPC
                     view = view[os.write(fd, view) :]
-                os.fsync(fd)
+                if durable:
+                    os.fsync(fd)
                 return stat.st_ino, stat.st_size, os.fstat(fd).st_size
             finally:
                 os.close(fd)
