@@ -557,31 +557,36 @@ async def test_marking_a_thousand_sends_every_mark_and_writes_in_batches(
         assert any(0 < e.bulk_done < e.bulk_total for e in progress)  # progress was shown
 
 
-async def test_a_bulk_change_is_all_in_the_journal_once_written_now(tmp_path: Path) -> None:
-    """Quitting or a signal in the middle of a bulk mark: nothing of it may be lost."""
+@contextlib.asynccontextmanager
+async def bulk_mark_begun(path: Path, listened: bool) -> AsyncIterator[tuple[Harness, list[str]]]:
+    """1,000 voicemails, all of them marked at once, journaled in ``path``; only the first
+    slice is written when this yields (the rest waits for its turns of the loop)."""
     with DemoServer(count=1000, new_every=None, fill_in_after=None) as server:
-        path = tmp_path / "outbox.jsonl"
         async with harness(server, OutboxJournal(path)) as h:
             targets = list(h.state.order)
-            h.runner.submit_many(Operation.mark(vm_id, False) for vm_id in targets)
-            assert len(OutboxJournal(path).live()) == BULK_SLICE  # the rest takes its turns
-            h.runner.write_queued()
-            assert {op.voicemail_id for op in OutboxJournal(path).live()} == set(targets)
-            assert h.state.unlistened_count == len(targets)
+            h.runner.submit_many(Operation.mark(vm_id, listened) for vm_id in targets)
+            yield h, targets
+
+
+async def test_a_bulk_change_is_all_in_the_journal_once_written_now(tmp_path: Path) -> None:
+    """Quitting or a signal in the middle of a bulk mark: nothing of it may be lost."""
+    path = tmp_path / "outbox.jsonl"
+    async with bulk_mark_begun(path, False) as (h, targets):
+        assert len(OutboxJournal(path).live()) == BULK_SLICE  # the rest takes its turns
+        h.runner.write_queued()
+        assert {op.voicemail_id for op in OutboxJournal(path).live()} == set(targets)
+        assert h.state.unlistened_count == len(targets)
 
 
 async def test_a_change_made_during_a_bulk_one_lands_after_it(tmp_path: Path) -> None:
-    with DemoServer(count=1000, new_every=None, fill_in_after=None) as server:
-        path = tmp_path / "outbox.jsonl"
-        async with harness(server, OutboxJournal(path)) as h:
-            targets = list(h.state.order)
-            h.runner.submit_many(Operation.mark(vm_id, True) for vm_id in targets)
-            last = targets[-1]  # in the bulk's last slice, not written yet
-            h.runner.submit(Operation.mark(last, False))  # the user changed their mind
-            h.runner.write_queued()
-            (latest,) = [op for op in OutboxJournal(path).live() if op.voicemail_id == last]
-            assert latest.listened is False
-            assert h.state.get(last).listened is False  # type: ignore[union-attr]
+    path = tmp_path / "outbox.jsonl"
+    async with bulk_mark_begun(path, True) as (h, targets):
+        last = targets[-1]  # in the bulk's last slice, not written yet
+        h.runner.submit(Operation.mark(last, False))  # the user changed their mind
+        h.runner.write_queued()
+        (latest,) = [op for op in OutboxJournal(path).live() if op.voicemail_id == last]
+        assert latest.listened is False
+        assert h.state.get(last).listened is False  # type: ignore[union-attr]
 
 
 async def test_cancelled_just_as_it_is_woken_it_stops(demo_server: DemoServer) -> None:
