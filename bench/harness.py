@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from textual.widgets import Static
 from textual.widgets._toast import Toast
 
 from bench.keys import CursorProbe
@@ -21,6 +20,7 @@ from vm_tui.local.paths import state_dir
 from vm_tui.startup import return_big_buffers_to_the_os
 from vm_tui.ui.app import VoicemailApp
 from vm_tui.ui.widgets.detail import DetailPane
+from vm_tui.ui.widgets.text_block import TextBlock
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 __all__ = [
@@ -113,7 +113,7 @@ def inbox_probe(app: VoicemailApp) -> CursorProbe:
         return detail.voicemail.id if detail.voicemail else None
 
     cursor = PaintWatch(vm_list, cursor_line)
-    parts = [PaintWatch(static, shown) for static in detail.query(Static)]
+    parts = [PaintWatch(static, shown) for static in detail.query(TextBlock)]
 
     return CursorProbe(
         position=lambda: vm_list.cursor_index or 0,

@@ -5,8 +5,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
-from textual.widgets import Static
-
 from tests.ui.conftest import (
     LoadedApp,
     MakeApp,
@@ -21,6 +19,7 @@ from vm_tui.application.connection import Link
 from vm_tui.demo import DemoServer, Fault
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.status_bar import StatusBar
+from vm_tui.ui.widgets.text_block import TextBlock
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 
@@ -65,7 +64,7 @@ async def test_navigation_moves_the_selection_and_the_detail(
     detail = app.query_one(DetailPane)
     assert detail.voicemail is not None and detail.voicemail.id == ids[1]
     transcription = fixed_server.voicemails()[1]["transcription"]
-    body = str(app.query_one("#detail-transcription", Static).render())
+    body = app.query_one("#detail-transcription", TextBlock).plain
     assert body == (transcription or "Not transcribed yet.")
 
 
@@ -249,7 +248,7 @@ async def test_changes_by_colleagues_update_in_place(
     await next_poll(pilot)
     shown = app.service.state.get(target["id"])
     assert shown is not None and shown.listened and shown.transcription == "Edited"
-    assert str(app.query_one("#detail-transcription", Static).render()) == "Edited"
+    assert app.query_one("#detail-transcription", TextBlock).plain == "Edited"
 
 
 async def test_deleted_elsewhere_disappears_and_the_cursor_moves_to_a_neighbour(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from tests.ui.conftest import (
     LoadedApp,
     MakeApp,
@@ -16,6 +14,7 @@ from tests.ui.conftest import (
 from vm_tui.demo import DemoServer
 from vm_tui.demo.model import Line
 from vm_tui.ui.widgets.detail import DetailPane
+from vm_tui.ui.widgets.text_block import TextBlock
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 CALLER = "[@click=app.quit]x[/]"
@@ -139,8 +138,8 @@ async def test_a_huge_transcription_shows_its_start_and_how_to_read_the_rest(
     app.query_one(VoicemailList).select(vm["id"])
     await pilot.pause()
     detail = app.query_one(DetailPane)
-    body = detail.query_one("#detail-transcription", Static)
-    shown = str(body.render())
+    body = detail.query_one("#detail-transcription", TextBlock)
+    shown = body.plain
     assert shown.startswith("START word word")
     assert len(shown) < 5000  # what a few screens hold, not 100 KB
     more = len(huge) - len(shown.split("…")[0])

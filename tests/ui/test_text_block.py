@@ -1,0 +1,103 @@
+"""TextBlock: spans drawn as they are, wrapped in cells, styled by role, restyled by a theme."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from vm_tui.ui.widgets.text_block import Line, TextBlock
+
+WIDTH = 20
+
+
+class BlockApp(App[None]):
+    CSS = f"TextBlock {{ width: {WIDTH}; }}"
+
+    def compose(self) -> ComposeResult:
+        yield TextBlock(min_lines=3)
+
+
+def rows(block: TextBlock) -> list[str]:
+    return [block.render_line(y).text for y in range(block.size.height)]
+
+
+async def shown(pilot: Pilot[None], lines: list[Line]) -> TextBlock:
+    block = pilot.app.query_one(TextBlock)
+    block.show(lines)
+    await pilot.pause()  # the layout show() may have asked for
+    await pilot.pause()
+    return block
+
+
+async def test_text_is_shown_literally_and_styled_by_role() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        # Markup is not parsed (callers remove control characters: vm_tui.text.safe).
+        block = await shown(pilot, [(("[b]ID[/b] ", "strong"), ("[i]plain", ""))])
+        strip = block.render_line(0)
+        assert strip.text.rstrip() == "[b]ID[/b] [i]plain"
+        styles = {segment.text: segment.style for segment in strip if segment.text.strip()}
+        assert styles["[b]ID[/b] "] is not None and styles["[b]ID[/b] "].bold
+        assert not any(style and style.bold for text, style in styles.items() if "plain" in text)
+
+
+async def test_a_long_line_wraps_at_words_and_folds_a_longer_word() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        words = "alpha beta gamma delta epsilon zeta"
+        block = await shown(pilot, [((words, ""),), (("x" * 45, ""),)])
+        assert [row.rstrip() for row in rows(block)] == [
+            "alpha beta gamma",
+            "delta epsilon zeta",
+            "x" * 20,
+            "x" * 20,
+            "x" * 5,
+        ]
+        assert block.size.height == 5
+        assert all(block.render_line(y).cell_length == WIDTH for y in range(5))
+
+
+async def test_wide_characters_and_tabs_are_counted_in_cells() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        block = await shown(pilot, [(("東京大阪" * 3, ""),), (("a\tb", ""),), (("😀" * 10, ""),)])
+        # 12 characters in 24 cells: two rows; the tab expands to the next stop at 8; 10 emoji
+        # fill 20 cells exactly: one row.
+        assert [row.rstrip() for row in rows(block)] == [
+            "東京大阪東京大阪東京",
+            "大阪",
+            "a       b",
+            "😀" * 10,
+        ]
+
+
+async def test_the_height_is_at_least_min_lines_and_shrinks_back() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        block = await shown(pilot, [(("one", ""),)])
+        assert block.size.height == 3
+        before = block._layout_updates
+        block = await shown(pilot, [(("two", ""),), (("lines", ""),)])
+        assert block.size.height == 3
+        assert block._layout_updates == before  # same height: a repaint, no layout
+        block = await shown(pilot, [((f"line {n}", ""),) for n in range(6)])
+        assert block.size.height == 6
+        assert block._layout_updates > before
+        block = await shown(pilot, [])
+        assert block.size.height == 3
+        assert block.plain == ""
+
+
+async def test_a_new_theme_restyles_what_was_drawn() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        block = await shown(pilot, [(("Heading", "heading"), (" text", ""))])
+        dark = block.render_line(0)._segments[0].style
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        light = block.render_line(0)._segments[0].style
+        assert dark is not None and light is not None
+        assert dark.color != light.color
