@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from tests.ui.conftest import LoadedApp, next_poll, wait_for_text, wait_until
 from vm_tui.demo import DemoServer
 from vm_tui.ui.screens.pickers import Confirm, LinePicker
@@ -35,6 +37,30 @@ async def test_search_filters_as_you_type_and_survives_polls(
     assert shown(app) == [dana["id"]]
     await pilot.press("escape")
     assert len(shown(app)) == len(fixed_server.voicemails())
+
+
+async def test_j_and_k_move_the_list_only_when_it_has_the_focus(loaded_app: LoadedApp) -> None:
+    """The list's j/k are priority bindings (handled before the key is passed down the
+    widgets, a millisecond sooner): they must still be letters in the search field and in a
+    dialog, where the list is not focused."""
+    app, pilot = loaded_app
+    vm_list = app.query_one(VoicemailList)
+    await pilot.press("j")
+    start = vm_list.cursor_id
+    assert start == vm_list.ids[1]
+    await pilot.press("slash", *"jkjk")
+    assert app.query_one("#search", Input).value == "jkjk"  # letters, matching nothing
+    await pilot.press("escape", "escape")
+    assert app.focused is vm_list
+    vm_list.select(start)
+    await pilot.press("M")
+    await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+    await pilot.press("j", "k", "j")
+    assert vm_list.cursor_id == start
+    await pilot.press("n")  # no: nothing marked
+    await wait_until(pilot, lambda: not isinstance(app.screen, Confirm))
+    await pilot.press("k")
+    assert vm_list.cursor_id == vm_list.ids[0]
 
 
 async def test_search_matches_caller_in_any_form_and_line(
