@@ -9,6 +9,7 @@ inbox reach the widgets one way only: ``_apply_diff``.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -86,7 +87,9 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         self.filter = InboxFilter()
         self.announcer = Announcer(self)
         self._shown_id: str | None = None  # the voicemail the detail pane shows
-        self._prefetch_timer: Timer | None = None
+        # A loop timer, not a Textual one: it is replaced on every cursor move, and each
+        # Textual timer starts (and then cancels) a task of its own.
+        self._prefetch_timer: asyncio.TimerHandle | None = None
         self._player_timer: Timer | None = None
         self._ready = False  # widgets composed and mounted
         self._started = False  # the first inbox is on screen, or will not come soon
@@ -257,13 +260,20 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         detail.set_reactive(DetailPane.duration, self.service.library.duration(vm_id or ""))
         detail.voicemail = self.service.state.get(vm_id) if vm_id else None
         self.show_waveform()
-        if self._prefetch_timer is not None:
-            self._prefetch_timer.stop()
+        self._stop_prefetch_timer()
         self.service.cancel_prefetch()
         if self.prefetch_enabled and vm_id is not None:
-            self._prefetch_timer = self.set_timer(
-                PREFETCH_DELAY, lambda: self.service.prefetch(vm_id)
+            self._prefetch_timer = asyncio.get_running_loop().call_later(
+                PREFETCH_DELAY, self.service.prefetch, vm_id
             )
+
+    def _stop_prefetch_timer(self) -> None:
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.cancel()
+            self._prefetch_timer = None
+
+    def on_unmount(self) -> None:
+        self._stop_prefetch_timer()
 
     @on(VoicemailList.Activated)
     def _on_activated(self, message: VoicemailList.Activated) -> None:
