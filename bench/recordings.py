@@ -89,8 +89,9 @@ def _seconds(values: list[float | None]) -> str:
 
 
 # A prefetched Enter takes ~2 ms, give or take a millisecond of scheduling: the median of
-# 5 moved a 1.2x ratio either way from run to run, so that variant is pressed more often.
-PREFETCHED_PRESSES = 11
+# 5, then of 11, moved a 1.2x ratio either way from run to run (0.97x and 1.48x in two runs
+# of the same code), so that variant is pressed more often.
+PREFETCHED_PRESSES = 21
 
 
 def tui_play(reps: int) -> list[Row]:
