@@ -67,7 +67,9 @@ def run_suite(reps: int, polls: int) -> list[Row]:
         ("`vm-tui play` of a 3-hour recording", lambda: recordings.cli_play(reps)),
         ("peak RSS playing a 5-minute voicemail", recordings.playing_rss),
         ("cursor move onto a huge transcription", lambda: transcriptions.cursor_rows(reps)),
-        ("first paint with a huge transcription", lambda: transcriptions.paint_rows(reps)),
+        # Twice the rounds, as for the start-up rows: its figure is a difference of four
+        # start-up times, and over 5 rounds the same code read -96 ms to +82 ms.
+        ("first paint with a huge transcription", lambda: transcriptions.paint_rows(2 * reps)),
         ("M on 3,000 unlistened voicemails", bulk.measure),
     ):
         result = _attempt(figure, section)
