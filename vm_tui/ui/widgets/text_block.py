@@ -3,9 +3,10 @@
 The detail pane's text changes on every cursor move. As two Statics it cost about 1.7 ms a move
 on this machine, most of it in Textual's Content pipeline (wrap, format, a Visual per update).
 Here a line that fits the width is its spans as segments, with the styles resolved once per
-theme; a longer line is wrapped by Rich (at words, folding a word wider than the width, in
-cells). Text is never parsed for markup: a span's text is shown as it is, so callers pass
-text already made safe (``vm_tui.text.safe``).
+theme; a longer line is wrapped at words (a word wider than the width folded, in cells): a
+one-style line by ``vm_tui.text.wrap``, others (and tabs) by Rich. Only rows on screen are drawn:
+a transcription's height costs its text, not its strips. Text is never parsed for markup: a
+span's text is shown as it is, so callers pass text already made safe (``vm_tui.text.safe``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from vm_tui.text.wrap import wrap
+
 # A span's role names how it looks: "" is the block's own style, the others are component
 # classes ("text-block--strong"), so a theme or the app's CSS can restyle them.
 ROLES = ("strong", "heading", "dim", "note", "placeholder")
 Span = tuple[str, str]  # (text, role)
 Line = tuple[Span, ...]
+Row = Line | Strip  # spans that fit the width (drawn when first shown), or a drawn strip
 TAB_SIZE = 8  # as Textual's Content expands tabs
 
 
@@ -44,8 +48,9 @@ class TextBlock(Widget):
         super().__init__(id=id)
         self.min_lines = min_lines
         self._lines: tuple[Line, ...] = ()
-        self._rows: list[Strip] = []
-        self._rows_width = -1  # the width _rows were drawn for; -1: draw them again
+        self._rows: list[Row] = []
+        self._rows_width = -1  # the width _rows were laid out for; -1: lay them out again
+        self._strips: dict[int, Strip] = {}  # rows drawn so far, by row
         self._styles: dict[str, Style] = {}
 
     @property
@@ -75,33 +80,48 @@ class TextBlock(Widget):
         self._rows_width = -1
 
     def render_line(self, y: int) -> Strip:
-        rows = self._rows_at(self.content_size.width)
-        return rows[y] if 0 <= y < len(rows) else Strip.blank(self.content_size.width)
+        width = self.content_size.width
+        rows = self._rows_at(width)
+        if not 0 <= y < len(rows):
+            return Strip.blank(width, self._style(""))
+        row = rows[y]
+        if isinstance(row, Strip):
+            return row
+        strip = self._strips.get(y)
+        if strip is None:
+            segments = [Segment(text, self._style(role)) for text, role in row if text]
+            strip = self._strips[y] = Strip(segments).adjust_cell_length(width, self._style(""))
+        return strip
 
-    def _rows_at(self, width: int) -> list[Strip]:
+    def _rows_at(self, width: int) -> list[Row]:
         if width != self._rows_width:
-            self._rows = self._draw(max(width, 1))
+            self._rows = self._lay_out(max(width, 1))
             self._rows_width = width
+            self._strips.clear()
         return self._rows
 
-    def _draw(self, width: int) -> list[Strip]:
-        base = self._style("")
-        rows: list[Strip] = []
+    def _lay_out(self, width: int) -> list[Row]:
+        """The rows at ``width``: spans for what fits (drawn when shown), or drawn strips."""
+        rows: list[Row] = []
         for line in self._lines:
             plain = "".join(text for text, _ in line)
-            if "\t" not in plain and cell_len(plain) <= width:
-                segments = [Segment(text, self._style(role)) for text, role in line if text]
-                rows.append(Strip(segments).adjust_cell_length(width, base))
+            if "\t" in plain:
+                rows.extend(self._wrapped(line, width))  # Rich expands tabs
+            elif cell_len(plain) <= width:
+                rows.append(line)
+            elif len(line) == 1:  # one style, as a transcription: its rows are its text's
+                text, role = line[0]
+                rows.extend(((piece, role),) for piece in wrap(text, width))
             else:
-                rows.extend(self._wrapped(line, width, base))
-        rows.extend(Strip.blank(width, base) for _ in range(self.min_lines - len(rows)))
+                rows.extend(self._wrapped(line, width))
+        rows.extend(() for _ in range(self.min_lines - len(rows)))
         return rows
 
-    def _wrapped(self, line: Line, width: int, base: Style) -> list[Strip]:
+    def _wrapped(self, line: Line, width: int) -> list[Strip]:
         text = Text(tab_size=TAB_SIZE, end="")
         for part, role in line:
             text.append(part, self._style(role))
-        console = self.app.console
+        console, base = self.app.console, self._style("")
         return [
             Strip(row.render(console)).adjust_cell_length(width, base)
             for row in text.wrap(console, width, overflow="fold")
