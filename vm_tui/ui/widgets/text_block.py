@@ -4,7 +4,7 @@ The detail pane's text changes on every cursor move. As two Statics it cost abou
 on this machine, most of it in Textual's Content pipeline (wrap, format, a Visual per update).
 Here a line that fits the width is its spans as segments, with the styles resolved once per
 theme; a longer line is wrapped at words (a word wider than the width folded, in cells): a
-one-style line by ``vm_tui.text.wrap``, others (and tabs) by Rich. Only rows on screen are drawn:
+one-style line by ``text_wrap``, others (and tabs) by Rich. Only rows on screen are drawn:
 a transcription's height costs its text, not its strips. Text is never parsed for markup: a
 span's text is shown as it is, so callers pass text already made safe (``vm_tui.text.safe``).
 """
@@ -22,7 +22,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from vm_tui.text.wrap import wrap
+from vm_tui.ui.widgets.text_wrap import wrap
 
 # A span's role names how it looks: "" is the block's own style, the others are component
 # classes ("text-block--strong"), so a theme or the app's CSS can restyle them.

@@ -1,4 +1,4 @@
-"""vm_tui.text.wrap breaks a line where Rich's Text.wrap (fold) does, in cells, for any text."""
+"""text_wrap.wrap breaks a line where Rich's Text.wrap (fold) does, in cells, for any text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from vm_tui.text.wrap import wrap
+from vm_tui.ui.widgets.text_wrap import wrap
 
 # Words of ASCII, accented, wide (CJK, emoji) and zero-width-free characters, with runs of
 # spaces between them: where wrapping goes wrong (cells vs characters, long words, gaps).
