@@ -22,7 +22,6 @@ from vm_tui.audio.backend import Backend, PlayHandle, SimpleaudioBackend
 from vm_tui.audio.effects import Rendering
 from vm_tui.audio.errors import AudioError
 from vm_tui.audio.pcm import Pcm
-from vm_tui.audio.start_gate import START_GATE, StartGate
 from vm_tui.audio.track import Chunk, MemoryTrack, Track
 
 log = logging.getLogger(__name__)
@@ -63,10 +62,8 @@ class Player:
         clock: Callable[[], float] = time.monotonic,
         on_event: Callable[[PlayerEvent], None] | None = None,
         poll_interval: float = 0.05,
-        start_gate: StartGate = START_GATE,
     ) -> None:
         self._backend: Backend = backend if backend is not None else SimpleaudioBackend()
-        self._start_gate = start_gate
         self._clock = clock
         self._on_event = on_event
         self._poll_interval = poll_interval
@@ -137,7 +134,6 @@ class Player:
             self._key, self._track = key, track
             self._offset = _clamp(start, track.duration)
             self._run_locked()
-        self._start_gate.close()  # opened by the owner thread once the sound has started
         self._wake()
 
     def pause(self) -> None:
@@ -294,8 +290,6 @@ class Player:
                 self._check_end()
             except Exception:  # a bug here must not kill the thread and strand the UI
                 log.exception("audio owner thread")
-            finally:
-                self._start_gate.open()
             if isinstance(item, threading.Event):
                 item.set()
         self._stop_handle()

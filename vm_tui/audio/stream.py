@@ -19,7 +19,6 @@ from pathlib import Path
 
 from vm_tui.audio.decode import SUPPORTED_RATES, require_ffmpeg
 from vm_tui.audio.errors import DecodeError, FfmpegMissingError
-from vm_tui.audio.start_gate import START_GATE
 
 MAX_RATE = 16_000
 READ_SIZE = 64 * 1024
@@ -101,8 +100,6 @@ class Decoding:
         carry = b""
         try:
             while True:
-                if self.background:
-                    START_GATE.wait()  # a playback is starting: it goes first
                 data = stdout.read(READ_SIZE)
                 if not data:
                     break
