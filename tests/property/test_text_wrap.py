@@ -8,7 +8,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from vm_tui.ui.widgets.text_wrap import wrap
+from vm_tui.ui.widgets.list_columns import fit, fit_words
+from vm_tui.ui.widgets.text_wrap import crop, wrap
 
 # Words of ASCII, accented, wide (CJK, emoji) and zero-width-free characters, with runs of
 # spaces between them: where wrapping goes wrong (cells vs characters, long words, gaps).
@@ -36,3 +37,42 @@ def test_examples() -> None:
     assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
     assert wrap("東京大阪東京", 5) == ["東京", "大阪", "東京"]  # 2 cells each: 4 of 5 used
     assert wrap("", 10) == [""]
+
+
+# What made Rich's own cut (set_cell_size) raise: joiners among wide characters and marks.
+HOSTILE = st.sampled_from([*"ab-", " ", "\u200d", "\u0301", "\ufe0f", "\u3000", "\xa0", "東", "😀"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(HOSTILE, max_size=80), cells=st.integers(0, 60))
+def test_crop_and_the_lists_cells_take_any_text(text: str, cells: int) -> None:
+    head = crop(text, cells)
+    assert text.startswith(head) and cell_len(head) <= cells
+    if cells >= 2:
+        assert cell_len(fit(text, cells)) <= cells
+        assert cell_len(fit_words(text, cells)) <= cells
+
+
+# Strings on which Rich's set_cell_size raised (IndexError) at some widths: a list cell cut
+# with it crashed the app on a hostile line name or transcription.
+RICH_BREAKERS = [
+    "b \u200d\u200d東ca---東--cb---bb東\u200d😀-東abaa\u200d-東cc😀b😀\u200d\u200d aa東😀東- a",
+    "\u200d\u200d\u3000\ufe0f-東😀a\u0301\xa0\u200dab \u200db--"
+    "\xa0\u3000\u3000\xa0\u0301\u0301東😀\ufe0f -\u3000",
+]
+
+
+def test_the_strings_that_broke_richs_cut_are_cut() -> None:
+    for text in RICH_BREAKERS:
+        for cells in range(1, 60):
+            assert cell_len(crop(text, cells)) <= cells
+            assert cell_len(fit(text, cells)) <= max(cells, 1)
+            assert cell_len(fit_words(text, cells)) <= max(cells, 1)
+
+
+def test_the_player_bars_lines_take_them_too() -> None:
+    from vm_tui.ui.widgets.player_bar import _cut
+
+    for text in RICH_BREAKERS:
+        for columns in range(2, 60):
+            assert cell_len(_cut(text, "dim", columns).plain) <= columns

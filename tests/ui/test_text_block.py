@@ -101,3 +101,22 @@ async def test_a_new_theme_restyles_what_was_drawn() -> None:
         light = block.render_line(0)._segments[0].style
         assert dark is not None and light is not None
         assert dark.color != light.color
+
+
+# Strings on which Rich's Text.wrap and Textual's Content.wrap raise (zero-width joiners among
+# wide characters, tabs): a caller's name, an ID or a transcription from a stranger.
+HOSTILE = [
+    "\u200d\u200d東\t\t\t😀\t東\t\t",
+    "b \u200d\u200d東ca---東--cb---bb東\u200d😀-東abaa\u200d-東cc😀b😀\u200d\u200d aa東😀東- a",
+]
+
+
+async def test_text_that_breaks_richs_wrap_is_laid_out_and_drawn() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(40, 30)) as pilot:
+        for text in HOSTILE:
+            block = await shown(pilot, [(("ID        ", "strong"), (text, "dim")), ((text, ""),)])
+            assert block.size.height >= 3
+            for y in range(block.size.height):
+                assert block.render_line(y).cell_length == WIDTH
+        assert app.is_running

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
+
+from vm_tui.ui.widgets.text_wrap import crop
 
 MARKER = 3  # " ● "
 CALLER = 17
@@ -74,7 +76,7 @@ def fit(text: str, cells: int) -> str:
     length = cell_len(text)
     if length <= cells:
         return text + " " * (cells - length)
-    return _padded(set_cell_size(text, cells - 1).rstrip() + ELLIPSIS, cells)
+    return _padded(crop(text, cells - 1).rstrip() + ELLIPSIS, cells)
 
 
 def fit_words(text: str, cells: int) -> str:
@@ -86,7 +88,7 @@ def fit_words(text: str, cells: int) -> str:
     length = cell_len(text)
     if length <= cells:
         return text + " " * (cells - length)
-    head = set_cell_size(text, cells - 1)
+    head = crop(text, cells - 1)
     if text.startswith(head) and not text[len(head)].isspace():
         space = head.rfind(" ")
         if space > 0 and len(head) - space <= min(WORD_SLACK, cells // 3):

@@ -9,6 +9,7 @@ a playhead moving within one column, at the same second, repaints nothing.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from vm_tui.application.events import PlaybackStatus
 from vm_tui.audio.waveform import Envelope, bars
 from vm_tui.text.times import duration as fmt_duration
+from vm_tui.ui.widgets.text_wrap import crop
 
 _ICONS = {
     "playing": "▶",
@@ -122,19 +124,13 @@ class PlayerBar(Widget):
             )
         if view.voice_boost:
             flags.append("voice boost")
-        head = Content.assemble((clock, "bold" if view.state == "playing" else ""))
-        if view.message or not flags:
-            message = Content.assemble((view.message, "$error" if view.state == "error" else "dim"))
-        else:
-            message = Content.assemble((" · ".join(flags), "$accent"))
         columns = self._columns()  # one line each, whatever the width: clicks find the waveform
-        return Content("\n").join(
-            [
-                head.truncate(columns, ellipsis=True),
-                Content.assemble(*self._line()),
-                message.truncate(columns, ellipsis=True),
-            ]
-        )
+        head = _cut(clock, "bold" if view.state == "playing" else "", columns)
+        if view.message or not flags:
+            message = _cut(view.message, "$error" if view.state == "error" else "dim", columns)
+        else:
+            message = _cut(" · ".join(flags), "$accent", columns)
+        return Content("\n").join([head, Content.assemble(*self._line()), message])
 
     def _line(self) -> list[tuple[str, str]]:
         view = self.view
@@ -166,3 +162,11 @@ class PlayerBar(Widget):
         if 0 <= column < self._columns():
             event.stop()
             self.post_message(self.Seek((column + 0.5) / self._columns()))
+
+
+def _cut(text: str, style: str, columns: int) -> Content:
+    """One line of at most ``columns`` cells, ``…`` where it was cut (not Content.truncate: Rich's
+    cut underneath can raise on some text, and a message may quote a server's)."""
+    if cell_len(text) > columns:
+        text = crop(text, max(columns - 1, 0)) + "…"
+    return Content.assemble((text, style))

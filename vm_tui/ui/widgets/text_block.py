@@ -3,34 +3,35 @@
 The detail pane's text changes on every cursor move. As two Statics it cost about 1.7 ms a move
 on this machine, most of it in Textual's Content pipeline (wrap, format, a Visual per update).
 Here a line that fits the width is its spans as segments, with the styles resolved once per
-theme; a longer line is wrapped at words (a word wider than the width folded, in cells): a
-one-style line by ``text_wrap``, others (and tabs) by Rich. Only rows on screen are drawn:
-a transcription's height costs its text, not its strips. Text is never parsed for markup: a
-span's text is shown as it is, so callers pass text already made safe (``vm_tui.text.safe``).
+theme; a longer line is wrapped at words (a word wider than the width folded, in cells) by
+``text_wrap``, which never raises on a stranger's text as Rich's and Textual's wraps can. Only
+rows on screen are drawn: a transcription's height costs its text, not its strips. Text is never
+parsed for markup: a span's text is shown as it is, so callers pass text already made safe
+(``vm_tui.text.safe``).
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from vm_tui.ui.widgets.text_wrap import wrap
+from vm_tui.ui.widgets.text_wrap import breaks, crop, expand_tabs
 
 # A span's role names how it looks: "" is the block's own style, the others are component
 # classes ("text-block--strong"), so a theme or the app's CSS can restyle them.
 ROLES = ("strong", "heading", "dim", "note", "placeholder")
 Span = tuple[str, str]  # (text, role)
 Line = tuple[Span, ...]
-Row = Line | Strip  # spans that fit the width (drawn when first shown), or a drawn strip
-TAB_SIZE = 8  # as Textual's Content expands tabs
+log = logging.getLogger(__name__)
 
 
 class TextBlock(Widget):
@@ -48,7 +49,7 @@ class TextBlock(Widget):
         super().__init__(id=id)
         self.min_lines = min_lines
         self._lines: tuple[Line, ...] = ()
-        self._rows: list[Row] = []
+        self._rows: list[Line] = []  # each fits the width
         self._rows_width = -1  # the width _rows were laid out for; -1: lay them out again
         self._strips: dict[int, Strip] = {}  # rows drawn so far, by row
         self._styles: dict[str, Style] = {}
@@ -84,48 +85,56 @@ class TextBlock(Widget):
         rows = self._rows_at(width)
         if not 0 <= y < len(rows):
             return Strip.blank(width, self._style(""))
-        row = rows[y]
-        if isinstance(row, Strip):
-            return row
         strip = self._strips.get(y)
         if strip is None:
-            segments = [Segment(text, self._style(role)) for text, role in row if text]
-            strip = self._strips[y] = Strip(segments).adjust_cell_length(width, self._style(""))
+            strip = self._strips[y] = self._draw(rows[y], width)
         return strip
 
-    def _rows_at(self, width: int) -> list[Row]:
+    def _draw(self, row: Line, width: int) -> Strip:
+        """The row's segments, cut to ``width`` here (Rich's cut can raise on some text) and
+        padded by the strip."""
+        segments, left = [], width
+        for text, role in row:
+            cells = cell_len(text)
+            if cells > left:
+                text = crop(text, left)
+                cells = cell_len(text)
+            if text:
+                segments.append(Segment(text, self._style(role)))
+            left -= cells
+        return Strip(segments).adjust_cell_length(width, self._style(""))
+
+    def _rows_at(self, width: int) -> list[Line]:
         if width != self._rows_width:
             self._rows = self._lay_out(max(width, 1))
             self._rows_width = width
             self._strips.clear()
         return self._rows
 
-    def _lay_out(self, width: int) -> list[Row]:
-        """The rows at ``width``: spans for what fits (drawn when shown), or drawn strips."""
-        rows: list[Row] = []
+    def _lay_out(self, width: int) -> list[Line]:
+        """The rows at ``width``, as spans (each drawn as a strip when first shown)."""
+        rows: list[Line] = []
         for line in self._lines:
+            line = _tabs_expanded(line)
             plain = "".join(text for text, _ in line)
-            if "\t" in plain:
-                rows.extend(self._wrapped(line, width))  # Rich expands tabs
-            elif cell_len(plain) <= width:
+            if cell_len(plain) <= width:
                 rows.append(line)
-            elif len(line) == 1:  # one style, as a transcription: its rows are its text's
-                text, role = line[0]
-                rows.extend(((piece, role),) for piece in wrap(text, width))
-            else:
-                rows.extend(self._wrapped(line, width))
+                continue
+            try:
+                cuts = breaks(plain, width)
+            except Exception:  # a library's bug on a stranger's text: cut it, do not crash
+                log.warning("could not wrap a line of %d characters", len(plain))
+                cuts = [*range(0, len(plain), width), len(plain)]
+            for start, end in itertools.pairwise(cuts):
+                end = start + len(plain[start:end].rstrip())
+                if start == end:
+                    rows.append(())
+                while start < end:  # a row wider than it was measured (joiners): cut again
+                    fits = start + max(len(crop(plain[start:end], width)), 1)
+                    rows.append(_spans_between(line, start, fits))
+                    start = fits
         rows.extend(() for _ in range(self.min_lines - len(rows)))
         return rows
-
-    def _wrapped(self, line: Line, width: int) -> list[Strip]:
-        text = Text(tab_size=TAB_SIZE, end="")
-        for part, role in line:
-            text.append(part, self._style(role))
-        console, base = self.app.console, self._style("")
-        return [
-            Strip(row.render(console)).adjust_cell_length(width, base)
-            for row in text.wrap(console, width, overflow="fold")
-        ]
 
     def _style(self, role: str) -> Style:
         style = self._styles.get(role)
@@ -135,3 +144,25 @@ class TextBlock(Widget):
                 style += self.get_component_rich_style(f"text-block--{role}", partial=True)
             self._styles[role] = style
         return style
+
+
+def _tabs_expanded(line: Line) -> Line:
+    if not any("\t" in text for text, _ in line):
+        return line
+    column, spans = 0, []
+    for text, role in line:
+        text = expand_tabs(text, column)
+        column += cell_len(text)
+        spans.append((text, role))
+    return tuple(spans)
+
+
+def _spans_between(line: Line, start: int, end: int) -> Line:
+    """The part of ``line``'s spans from character ``start`` to ``end``."""
+    spans, at = [], 0
+    for text, role in line:
+        a, b = max(start - at, 0), min(end - at, len(text))
+        if a < b:
+            spans.append((text[a:b], role))
+        at += len(text)
+    return tuple(spans)
