@@ -1,6 +1,8 @@
-"""text_wrap.wrap breaks a line where Rich's Text.wrap (fold) does, in cells, for any text."""
+"""text_wrap.breaks cuts a line where Rich's Text.wrap (fold) does, in cells, for any text."""
 
 from __future__ import annotations
+
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,13 +11,18 @@ from rich.console import Console
 from rich.text import Text
 
 from vm_tui.ui.widgets.list_columns import fit, fit_words
-from vm_tui.ui.widgets.text_wrap import crop, wrap
+from vm_tui.ui.widgets.text_wrap import breaks, crop
 
 # Words of ASCII, accented, wide (CJK, emoji) and zero-width-free characters, with runs of
 # spaces between them: where wrapping goes wrong (cells vs characters, long words, gaps).
 WORD_CHARACTERS = st.sampled_from(list("abcdefghij") + list("éüñ") + list("東京大阪") + ["😀"])
 WORDS = st.lists(st.text(WORD_CHARACTERS, min_size=1, max_size=30), max_size=40)
 GAPS = st.lists(st.sampled_from([" ", "  ", "   "]), min_size=40, max_size=40)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """The rows ``breaks`` cuts, trailing spaces dropped (as TextBlock draws them)."""
+    return [text[a:b].rstrip() for a, b in itertools.pairwise(breaks(text, width))]
 
 
 def rich_rows(text: str, width: int) -> list[str]:

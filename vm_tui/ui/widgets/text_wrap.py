@@ -10,7 +10,6 @@ paint (once per width the pane tries). Here only the break offsets are computed.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from rich.cells import cell_len, chop_cells
@@ -44,11 +43,6 @@ def breaks(text: str, width: int) -> list[int]:
             offset = cell_len(word)
     cuts.append(len(text))
     return cuts
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """The rows themselves, trailing spaces dropped."""
-    return [text[a:b].rstrip() for a, b in itertools.pairwise(breaks(text, width))]
 
 
 def expand_tabs(text: str, column: int = 0) -> str:
