@@ -20,10 +20,11 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from vm_tui.ui.widgets.plain_lines import plain_lines
 from vm_tui.ui.widgets.text_wrap import breaks, crop, expand_tabs
 
 # A span's role names how it looks: "" is the block's own style, the others are component
@@ -79,6 +80,10 @@ class TextBlock(Widget):
         super().notify_style_update()
         self._styles.clear()
         self._rows_width = -1
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        plain = plain_lines(self, crop)  # the rows drawn below, not re-styled per frame
+        return super().render_lines(crop) if plain is None else plain
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width

@@ -27,6 +27,7 @@ from vm_tui.inbox.labels import caller_label, line_label, preview
 from vm_tui.text.times import duration, received
 from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.widgets.list_columns import LINE_CAP, Layout, fit, fit_words, layout_for
+from vm_tui.ui.widgets.plain_lines import plain_lines
 from vm_tui.ui.widgets.scrollbar_thumb import move_thumb
 
 Lookup = Callable[[str], Voicemail | None]
@@ -369,7 +370,9 @@ class VoicemailList(ScrollView, can_focus=True):
         self._row_width = self.scrollable_size.width
         self._top = self.scroll_offset.y
         try:
-            return super().render_lines(crop)
+            # Rows come from the cache by voicemail id, as strips a scroll does not re-style.
+            plain = plain_lines(self, crop)
+            return super().render_lines(crop) if plain is None else plain
         finally:
             self._top = None
 
