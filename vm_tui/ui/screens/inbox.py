@@ -18,10 +18,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from vm_tui import startup
@@ -51,6 +50,12 @@ from vm_tui.ui.screens.playing import PlayingActions
 from vm_tui.ui.widgets.detail import DetailPane
 from vm_tui.ui.widgets.key_bar import KeyBar
 from vm_tui.ui.widgets.status_bar import StatusBar
+from vm_tui.ui.widgets.steady_lines import (
+    SteadyHorizontal,
+    SteadyInput,
+    SteadyLines,
+    SteadyVertical,
+)
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 PREFETCH_DELAY = 0.3  # seconds the cursor rests on a voicemail before its recording loads
@@ -59,7 +64,7 @@ START_AT_MOST = 20.0  # seconds: the start-up measures end even if the first pol
 COLLECT_AFTER_SHOWN = 0.5  # seconds after the first inbox: its frames are out by then
 
 
-class InboxScreen(FindingActions, PlayingActions, CallingActions):
+class InboxScreen(SteadyLines, FindingActions, PlayingActions, CallingActions):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority)
         for k in INBOX_KEYS
@@ -87,6 +92,7 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
         self.filter = InboxFilter()
         self.announcer = Announcer(self)
         self._shown_id: str | None = None  # the voicemail the detail pane shows
+        self._parts = {}
         # A loop timer, not a Textual one: it is replaced on every cursor move, and each
         # Textual timer starts (and then cancels) a task of its own.
         self._prefetch_timer: asyncio.TimerHandle | None = None
@@ -100,9 +106,9 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
     def compose(self) -> ComposeResult:
         yield StatusBar(now=self.now, monotonic=self.monotonic, id="status")
         yield Static("Loading your inbox…", id="empty", markup=False)
-        with Horizontal(id="panes"):
-            with Vertical(id="list-column"):
-                yield Input(placeholder="/ search caller, contact, line, words", id="search")
+        with SteadyHorizontal(id="panes"):
+            with SteadyVertical(id="list-column"):
+                yield SteadyInput(placeholder="/ search caller, contact, line, words", id="search")
                 yield VoicemailList(
                     self.service.state.get,
                     self.now,
@@ -250,10 +256,9 @@ class InboxScreen(FindingActions, PlayingActions, CallingActions):
     def _on_highlighted(self, message: VoicemailList.Highlighted) -> None:
         # The list posts this straight to the screen (one frame shows the row and its detail),
         # so it can arrive while the app shuts down, after the panes are gone: then it is moot.
-        panes = self.query(DetailPane)
-        if not panes:
+        detail = self.part(DetailPane)
+        if detail is None:
             return
-        detail = panes.first()
         vm_id = message.voicemail_id
         self._shown_id = vm_id
         # Duration first without a repaint of its own: one detail update per cursor move.

@@ -46,21 +46,20 @@ class PlayingActions(InboxParts):
 
     def show_waveform(self) -> None:
         """The bar draws the recording it reports on: the one playing, else the one shown."""
-        bars = self.query(PlayerBar)  # query: the panes may be gone (shutting down)
-        if not bars:
+        bar = self.part(PlayerBar)
+        if bar is None:
             return
         status = self.service.playback.status()
         about = status.voicemail_id if status.state not in ("idle", "error") else None
         envelope = self.service.library.envelope(about or self._shown_id or "")
-        for bar in bars:
-            if bar.envelope is not envelope:
-                bar.envelope = envelope
+        if bar.envelope is not envelope:
+            bar.envelope = envelope
 
     def _playback_changed(self) -> None:
         """Show the session's status now; while it plays, keep the position moving."""
         status = self.service.playback.status()
-        # query, not query_one: the refresh may fire while the app shuts down.
-        for bar in self.query(PlayerBar):
+        bar = self.part(PlayerBar)  # None: the refresh fired while the app shuts down
+        if bar is not None:
             bar.view = status
         self.show_waveform()
         playing = status.state == "playing"

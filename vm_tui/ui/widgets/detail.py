@@ -18,6 +18,7 @@ from vm_tui.text.times import absolute
 from vm_tui.text.times import duration as fmt_duration
 from vm_tui.ui.keys import SEEK_BINDINGS
 from vm_tui.ui.widgets.player_bar import PlayerBar
+from vm_tui.ui.widgets.steady_lines import SteadyLines
 from vm_tui.ui.widgets.text_block import Line, TextBlock
 
 # Most transcriptions fit: then moving between voicemails keeps the pane's layout (see
@@ -28,7 +29,7 @@ TRANSCRIPTION_LINES = 8
 SHOWN_CHARACTERS = 4000
 
 
-class DetailPane(VerticalScroll):
+class DetailPane(SteadyLines, VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, show=False) for key, action in SEEK_BINDINGS
     ]

@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from vm_tui.ui.widgets.steady_lines import SteadyLines
 
-class KeyBar(Widget):
+
+class KeyBar(SteadyLines, Widget):
     """What Textual's Footer shows (the shown bindings, dimmed when disabled, the command
     palette key on the right; a click presses the key), drawn as one line of text.
 

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from vm_tui.application.events import PlaybackStatus
 from vm_tui.audio.waveform import Envelope, bars
 from vm_tui.text.times import duration as fmt_duration
+from vm_tui.ui.widgets.steady_lines import SteadyLines
 from vm_tui.ui.widgets.text_wrap import crop
 
 _ICONS = {
@@ -34,7 +35,7 @@ _ICONS = {
 PLAYHEAD = "┃"
 
 
-class PlayerBar(Widget):
+class PlayerBar(SteadyLines, Widget):
     DEFAULT_CSS = """
     PlayerBar {
         height: 3;

@@ -11,9 +11,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from vm_tui.application.connection import ConnectionStatus, Link
+from vm_tui.ui.widgets.steady_lines import SteadyLines
 
 
-class StatusBar(Widget):
+class StatusBar(SteadyLines, Widget):
     DEFAULT_CSS = """
     StatusBar {
         height: 1;

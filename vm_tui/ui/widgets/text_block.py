@@ -54,6 +54,7 @@ class TextBlock(Widget):
         self._rows_width = -1  # the width _rows were laid out for; -1: lay them out again
         self._strips: dict[int, Strip] = {}  # rows drawn so far, by row
         self._styles: dict[str, Style] = {}
+        self._width_now: int | None = None  # content width, while render_lines runs
 
     @property
     def plain(self) -> str:
@@ -82,11 +83,15 @@ class TextBlock(Widget):
         self._rows_width = -1
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        plain = plain_lines(self, crop)  # the rows drawn below, not re-styled per frame
-        return super().render_lines(crop) if plain is None else plain
+        self._width_now = self.content_size.width  # looked up once a frame, not once a line
+        try:
+            plain = plain_lines(self, crop)  # the rows drawn below, not re-styled per frame
+            return super().render_lines(crop) if plain is None else plain
+        finally:
+            self._width_now = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.content_size.width
+        width = self.content_size.width if self._width_now is None else self._width_now
         rows = self._rows_at(width)
         if not 0 <= y < len(rows):
             return Strip.blank(width, self._style(""))
