@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from vm_tui.ui.widgets.text_block import Line, TextBlock
@@ -120,3 +123,31 @@ async def test_text_that_breaks_richs_wrap_is_laid_out_and_drawn() -> None:
             for y in range(block.size.height):
                 assert block.render_line(y).cell_length == WIDTH
         assert app.is_running
+
+
+async def test_new_lines_repaint_only_the_rows_that_changed() -> None:
+    """Rows the same as before keep their strips and are not repainted (nor sent again); the
+    composed screen still shows every new row."""
+    app = BlockApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        first = [(("Caller A", "heading"),), (("Line  Sales", ""),), (("ID  1", "dim"),)]
+        block = await shown(pilot, first)
+        drawn = [block.render_line(y) for y in range(3)]
+        asked: list[tuple[Region, ...]] = []
+        real_refresh = block.refresh
+
+        def noted(*regions: Region, **kwargs: Any) -> Any:
+            asked.append(regions)
+            return real_refresh(*regions, **kwargs)
+
+        block.refresh = noted  # type: ignore[method-assign]
+        block.show([(("Caller B", "heading"),), (("Line  Sales", ""),), (("ID  2", "dim"),)])
+        assert asked == [(Region(0, 0, WIDTH, 1),), (Region(0, 2, WIDTH, 1),)]
+        assert block.render_line(1) is drawn[1]  # kept
+        await pilot.pause()
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert [row.rstrip() for row in screen[:3]] == ["Caller B", "Line  Sales", "ID  2"]
+
+        asked.clear()
+        block.show([(("Caller B", "heading"),), (("Line  Sales", ""),), (("ID  2", "dim"),)])
+        assert asked == []  # nothing changed: no repaint at all

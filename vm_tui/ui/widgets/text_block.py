@@ -62,16 +62,26 @@ class TextBlock(Widget):
         return "\n".join("".join(text for text, _ in line) for line in self._lines)
 
     def show(self, lines: Sequence[Line]) -> None:
-        """Show ``lines``: a repaint, and a layout of the screen only when the height changes
-        (a layout costs a few ms; most cursor moves keep each part's height)."""
+        """Show ``lines``: a repaint of the rows that changed, and a layout of the screen only
+        when the height changes (a layout costs a few ms; most cursor moves keep each part's
+        height). A row the same as before keeps its strip and is not sent again: between two
+        voicemails the line, status and recording rows and the blank ones often are."""
         width = self.content_size.width
-        old_height = len(self._rows_at(width)) if width else None
+        old_rows = self._rows_at(width) if width else None
+        old_strips = self._strips
         self._lines = tuple(lines)
         self._rows_width = -1
-        if old_height is None or len(self._rows_at(width)) != old_height:
+        if old_rows is None:
             self.refresh(layout=True)
-        else:
-            self.refresh()
+            return
+        rows = self._rows_at(width)  # a new list, and a new _strips
+        if len(rows) != len(old_rows):
+            self.refresh(layout=True)
+            return
+        changed = [y for y, (new, old) in enumerate(zip(rows, old_rows, strict=True)) if new != old]
+        self._strips.update((y, strip) for y, strip in old_strips.items() if rows[y] == old_rows[y])
+        for first, last in _runs(changed):
+            self.refresh(Region(0, first, width, last - first + 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._rows_at(width))
@@ -118,7 +128,7 @@ class TextBlock(Widget):
         if width != self._rows_width:
             self._rows = self._lay_out(max(width, 1))
             self._rows_width = width
-            self._strips.clear()
+            self._strips = {}  # a new dict: show() keeps the old one to reuse its rows
         return self._rows
 
     def _lay_out(self, width: int) -> list[Line]:
@@ -154,6 +164,17 @@ class TextBlock(Widget):
                 style += self.get_component_rich_style(f"text-block--{role}", partial=True)
             self._styles[role] = style
         return style
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _tabs_expanded(line: Line) -> Line:
