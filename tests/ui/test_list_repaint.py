@@ -17,7 +17,6 @@ from textual.scrollbar import ScrollBar
 
 from tests.ui.conftest import MakeApp, loaded, wait_until
 from vm_tui.demo import DemoServer
-from vm_tui.ui.widgets.text_block import TextBlock
 from vm_tui.ui.widgets.voicemail_list import VoicemailList
 
 ROWS = 80  # more than a 36-line terminal shows
@@ -164,28 +163,3 @@ async def test_a_scroll_that_stops_between_rows_draws_and_repaints_the_same_rows
             await pilot.press(key)
             await pilot.pause()
             assert cursor_lines(app) == [line_of(vm_list, vm_list.cursor_id or "")], key
-
-
-async def test_a_style_set_in_code_repaints_the_rows_drawn_before(make_app: MakeApp) -> None:
-    """A style set in code reaches no notify_style_update, only a refresh: the list and the
-    detail text must not keep rows drawn in the old colours."""
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
-        vm_list = app.query_one(VoicemailList)
-        header = app.query_one("#detail-header", TextBlock)
-        await pilot.pause()
-        vm_list.styles.background = "darkred"  # on the widget itself
-        app.query_one("#detail").styles.background = "darkgreen"  # on a container above
-        await pilot.pause()
-        await pilot.pause()
-        for widget, colour in ((vm_list, "darkred"), (header, "darkgreen")):
-            expected = widget.rich_style.bgcolor
-            assert expected is not None and expected.triplet is not None
-            region = widget.region
-            for y in (region.y, region.y + 1):  # a row not under the cursor: the base colour
-                if widget is vm_list and y - region.y == vm_list.cursor_index:
-                    continue  # the cursor's own colour
-                strip = screen(app)[y].crop(region.x, region.right - 1)
-                painted = {s.style.bgcolor for s in strip if s.style and s.text.strip()}
-                assert painted == {expected}, (colour, y, painted)

@@ -55,7 +55,6 @@ class TextBlock(Widget):
         self._strips: dict[int, Strip] = {}  # rows drawn so far, by row
         self._styles: dict[str, Style] = {}
         self._width_now: int | None = None  # content width, while render_lines runs
-        self._base_style: Style | None = None  # what _styles were resolved against
 
     @property
     def plain(self) -> str:
@@ -94,13 +93,6 @@ class TextBlock(Widget):
         self._rows_width = -1
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # A style set in code, here or on a container, reaches no notify_style_update (only a
-        # refresh of the whole block): rows drawn in the old colours would stay.
-        base = self.rich_style
-        if base != self._base_style:
-            self._base_style = base
-            self._styles.clear()
-            self._strips = {}
         self._width_now = self.content_size.width  # looked up once a frame, not once a line
         try:
             plain = plain_lines(self, crop)  # the rows drawn below, not re-styled per frame

@@ -122,7 +122,6 @@ class VoicemailList(ScrollView, can_focus=True):
         # Cell styles by (listened, is cursor, focused); Textual resolves each from the CSS
         # at some cost, and a row is drawn often (see notify_style_update).
         self._row_styles: dict[tuple[bool, bool, bool], RowStyles] = {}
-        self._base_style: Style | None = None  # what _row_styles were resolved against
         # Of the frame being drawn, set once by render_lines rather than looked up per line.
         self._row_width = 0
         self._top: int | None = None
@@ -368,11 +367,6 @@ class VoicemailList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Not self.size: the vertical scrollbar covers the last cells, and the "…" with them.
-        base = self.rich_style  # a style set in code reaches no notify_style_update
-        if base != self._base_style:
-            self._base_style = base
-            self._row_styles.clear()
-            self._line_cache.clear()
         self._row_width = self.scrollable_size.width
         self._top = self.scroll_offset.y
         try:
