@@ -99,6 +99,12 @@ class OutboxSender:
         self._queued_count = 0
         self._queue_handle: asyncio.Handle | None = None
         self._storage_reported = False
+        # The journal's live list at the last look, by id; and the sends that ended since. A
+        # look walks the whole outbox only when the journal changed: a bulk mark wakes the
+        # loop once per answer, and walking 3,000 changes per answer made it quadratic.
+        self._looked_at: list[Operation] | None = None
+        self._live_by_id: dict[str, Operation] = {}
+        self._ended: list[str] = []
 
     # -- queueing -----------------------------------------------------------------------------
 
@@ -149,6 +155,7 @@ class OutboxSender:
             self.journal.put(batch)
         except StorageError as error:
             self._storage_failed(error)
+        self._looked_at = None  # shown now: the next look checks them all against the journal
         self._pending_changed()
         self._wake.set()
 
@@ -218,6 +225,7 @@ class OutboxSender:
             return await self.send(op)
         finally:
             self._tasks.pop(op.op_id, None)
+            self._ended.append(op.op_id)
             self._wake.set()
 
     # -- one change ---------------------------------------------------------------------------
@@ -367,14 +375,26 @@ class OutboxSender:
             with contextlib.suppress(StorageError):
                 self.journal.retry_unsaved()
         self.journal.refresh()
-        live = {op.op_id: op for op in self.journal.live()}
-        fresh = [op for op_id, op in live.items() if op_id not in self._shown]
+        ops, ended, self._ended = self.journal.live(), self._ended, []
+        if ops is self._looked_at:
+            # Nothing joined or left the journal: only a send that ended may have vanished
+            # (finished elsewhere while it was in flight).
+            live, fresh = self._live_by_id, []
+            vanished = [
+                op_id
+                for op_id in dict.fromkeys(ended)
+                if op_id in self._shown and op_id not in live and op_id not in self._tasks
+            ]
+        else:
+            self._looked_at = ops
+            self._live_by_id = live = {op.op_id: op for op in ops}
+            fresh = [op for op_id, op in live.items() if op_id not in self._shown]
+            vanished = [
+                op_id for op_id in self._shown if op_id not in live and op_id not in self._tasks
+            ]
         if fresh:
             self._show(fresh)
             self._idle.clear()
-        vanished = [
-            op_id for op_id in self._shown if op_id not in live and op_id not in self._tasks
-        ]
         if vanished:
             still_queued = {op.voicemail_id for op in live.values()}
             answers = []

@@ -86,7 +86,8 @@ class OutboxJournal:
     # -- reading ------------------------------------------------------------------------------
 
     def live(self) -> list[Operation]:
-        """What is still to send: the latest intent per voicemail, oldest first."""
+        """What is still to send: the latest intent per voicemail, oldest first. The same list
+        object (never changed in place) until that changes: a caller may compare identities."""
         if self._live is None:
             self._live = sorted(self._latest.values(), key=lambda op: (op.created, op.op_id))
         return self._live
