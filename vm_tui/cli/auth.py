@@ -37,7 +37,7 @@ def verify_key(ctx: CliContext, settings: Settings, key: str) -> int:
     from vm_tui.api import ApiError, AuthError, ConfigError
 
     async def work(client: PhoneIncClient) -> int:
-        return len((await client.list_voicemails()).voicemails)
+        return len((await client.list_voicemails(off_loop=False)).voicemails)
 
     try:
         return ctx.run(work, key=key)

@@ -44,7 +44,8 @@ def list_command(as_json: bool, unlistened: bool) -> None:
     ctx = current()
 
     async def work(client: PhoneIncClient) -> Inbox:
-        return await client.list_voicemails()
+        # Parsed right here, in one call: this loop has nothing else to keep moving.
+        return await client.list_voicemails(off_loop=False)
 
     inbox = ctx.run(work)
     voicemails = [vm for vm in inbox.voicemails if not (unlistened and vm.listened)]
