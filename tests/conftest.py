@@ -98,3 +98,20 @@ async def downloader() -> AsyncIterator[RecordingDownloader]:
     downloader = RecordingDownloader()
     yield downloader
     await downloader.aclose()
+
+
+@pytest.fixture
+def streamed_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list bodies the API client decoded element by element (``vm_tui.api.jsonstream``):
+    one entry, the array's key, per such decode."""
+    import vm_tui.api.client as client_module
+
+    streamed: list[str] = []
+    real = client_module.loads_object_streaming
+
+    def counting(text: str, array_key: str) -> object:
+        streamed.append(array_key)
+        return real(text, array_key)
+
+    monkeypatch.setattr(client_module, "loads_object_streaming", counting)
+    return streamed

@@ -250,25 +250,15 @@ async def test_a_big_inbox_parses_the_same_either_way() -> None:
 
 
 async def test_a_big_inbox_parsed_on_the_callers_loop_is_decoded_in_one_call(
-    monkeypatch: pytest.MonkeyPatch,
+    streamed_decodes: list[str],
 ) -> None:
     """Element by element pays only in a thread, where the loop runs between elements; on the
     caller's own loop (the head start's) nothing runs between them and it is only slower."""
-    import vm_tui.api.client as client_module
-
-    streamed: list[str] = []
-    real = client_module.loads_object_streaming
-
-    def counting(text: str, array_key: str) -> object:
-        streamed.append(array_key)
-        return real(text, array_key)
-
-    monkeypatch.setattr(client_module, "loads_object_streaming", counting)
     with DemoServer(count=400, new_every=None, fill_in_after=None) as server:
         async with PhoneIncClient(server.api_key, server.base_url) as client:
             inline = await client.list_voicemails(off_loop=False)
-            assert streamed == []
+            assert streamed_decodes == []
             in_a_thread = await client.list_voicemails()
-    assert streamed == ["voicemails"]
+    assert streamed_decodes == ["voicemails"]
     assert inline == in_a_thread
     assert len(inline.voicemails) == 400

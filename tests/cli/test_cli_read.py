@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-import pytest
-
 from tests.cli.cli_helpers import cli_env, finish, run_cli, start
 from vm_tui import __version__
 from vm_tui.demo import DemoServer
@@ -148,21 +146,11 @@ def test_the_probe_does_see_textual(shared_server: DemoServer) -> None:
     assert result.err_lines[-1] == "TEXTUAL-LOADED"
 
 
-def test_list_decodes_a_big_inbox_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_decodes_a_big_inbox_in_one_call(streamed_decodes: list[str]) -> None:
     """The command's loop has nothing else to run: decoding element by element in a thread, as
     the app's polls do to keep the screen moving, only made it slower."""
-    import vm_tui.api.client as client_module
-
-    streamed: list[str] = []
-    real = client_module.loads_object_streaming
-
-    def counting(text: str, array_key: str) -> object:
-        streamed.append(array_key)
-        return real(text, array_key)
-
-    monkeypatch.setattr(client_module, "loads_object_streaming", counting)
     with DemoServer(count=400, new_every=None, fill_in_after=None) as server:
         result = run_cli("list", "--json", env=cli_env(server))
     assert result.code == 0, result.stderr
     assert len(json.loads(result.out)["voicemails"]) == 400
-    assert streamed == []
+    assert streamed_decodes == []
