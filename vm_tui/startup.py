@@ -18,8 +18,9 @@ is on screen (or will not come soon).
   the settings say the API is https (``preload_trust``).
 - httpx's command-line tool (and pygments with it) is not imported: ``vm_tui.api._httpx_cli``,
   which has to run before httpx is first imported, so it lives at the door to ``vm_tui.api``.
-- The phone number formatter (~15 ms to import) loads after the first frame, while the first
-  poll is on the network, not inside the first inbox's frame.
+- The phone number formatter (~15-25 ms to import) loads after a first frame that has no rows
+  yet, while the first poll is on the network. When the head start's inbox is in the first
+  frame, its rows need the formatter, and the import happens inside that frame.
 """
 
 from __future__ import annotations
