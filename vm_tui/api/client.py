@@ -153,8 +153,8 @@ class PhoneIncClient:
         element so that thread lets the event loop run between elements. ``incremental=False``
         decodes it in one call instead (a third faster, but the loop waits for it): for a first
         load, when there is nothing on screen yet to keep moving. ``off_loop=False`` parses it
-        right here, for a loop with nothing else to run (the head start's). ``reuse``: see
-        ``parse_inbox``."""
+        right here, in one call, for a loop with nothing else to run (the head start's, a
+        command's). ``reuse``: see ``parse_inbox``."""
         response = await self._request("GET", "/voicemails", "list", retry=retry)
         content = response.content
         if off_loop and len(content) > _PARSE_IN_THREAD_BYTES:
