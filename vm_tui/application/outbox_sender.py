@@ -34,6 +34,7 @@ from vm_tui.text.safe import MESSAGE_CHARACTERS, one_line
 from vm_tui.text.times import absolute
 
 from .events import Emit, InboxChanged, Notice, PendingChanged, ignore
+from .shown_changes import ShownChanges
 from .waiting import wait_for_event
 
 SETTLE_EVERY = 0.05  # seconds: answers arriving together are settled together
@@ -81,8 +82,7 @@ class OutboxSender:
         self.inbox_loaded = False  # changes from before this start wait for a fresh inbox
         self.last_error: str | None = None  # one line, for the header
         self.last_exception: ApiError | None = None
-        # op_id -> (voicemail id, the state's change number showing it)
-        self._shown: dict[str, tuple[str, int]] = {}
+        self.shown = ShownChanges(state)
         self._tasks: dict[str, asyncio.Task[Outcome]] = {}
         self._retry_at: dict[str, float] = {}
         self._failures: dict[str, int] = {}
@@ -99,12 +99,6 @@ class OutboxSender:
         self._queued_count = 0
         self._queue_handle: asyncio.Handle | None = None
         self._storage_reported = False
-        # The journal's live list at the last look, by id; and the sends that ended since. A
-        # look walks the whole outbox only when the journal changed: a bulk mark wakes the
-        # loop once per answer, and walking 3,000 changes per answer made it quadratic.
-        self._looked_at: list[Operation] | None = None
-        self._live_by_id: dict[str, Operation] = {}
-        self._ended: list[str] = []
 
     # -- queueing -----------------------------------------------------------------------------
 
@@ -150,12 +144,11 @@ class OutboxSender:
 
     def _put(self, batch: list[Operation]) -> None:
         self._queued_count -= len(batch)
-        self._show(batch)
+        self._apply(self.shown.show(batch))
         try:
             self.journal.put(batch)
         except StorageError as error:
             self._storage_failed(error)
-        self._looked_at = None  # shown now: the next look checks them all against the journal
         self._pending_changed()
         self._wake.set()
 
@@ -225,7 +218,7 @@ class OutboxSender:
             return await self.send(op)
         finally:
             self._tasks.pop(op.op_id, None)
-            self._ended.append(op.op_id)
+            self.shown.send_ended(op)
             self._wake.set()
 
     # -- one change ---------------------------------------------------------------------------
@@ -262,7 +255,7 @@ class OutboxSender:
                 self._retry_later(op, error)
                 return Outcome.RETRY
             self._finish(op)
-            self._apply(self.state.revert(vm_id, seq=self._seq_of(op)))
+            self._apply(self.state.revert(vm_id, seq=self.shown.settled(op)))
             what = "delete it" if op.kind == "delete" else _mark_words(op.listened)
             self.emit(
                 Notice(f"Could not {what}: {one_line(str(error), MESSAGE_CHARACTERS)}", "error")
@@ -288,7 +281,7 @@ class OutboxSender:
         if _timestamp(server.listened_at) <= op.created:
             return False
         self._finish(op)
-        self._apply(self.state.revert(op.voicemail_id, seq=self._seq_of(op)))
+        self._apply(self.state.revert(op.voicemail_id, seq=self.shown.settled(op)))
         self.emit(
             Notice(
                 "Not marked unlistened: it was listened to "
@@ -336,7 +329,7 @@ class OutboxSender:
             return
         self._answered.difference_update(op.op_id for op, _ in settled)
         self._finish_many([op for op, _ in settled])
-        answers = [(op.voicemail_id, copy, self._seq_of(op)) for op, copy in settled]
+        answers = [(op.voicemail_id, copy, self.shown.settled(op)) for op, copy in settled]
         self._apply(self.state.confirm_many(answers))
 
     def _finish(self, op: Operation) -> None:
@@ -375,58 +368,14 @@ class OutboxSender:
             with contextlib.suppress(StorageError):
                 self.journal.retry_unsaved()
         self.journal.refresh()
-        ops, ended, self._ended = self.journal.live(), self._ended, []
-        if ops is self._looked_at:
-            # Nothing joined or left the journal: only a send that ended may have vanished
-            # (finished elsewhere while it was in flight).
-            live, fresh = self._live_by_id, []
-            vanished = [
-                op_id
-                for op_id in dict.fromkeys(ended)
-                if op_id in self._shown and op_id not in live and op_id not in self._tasks
-            ]
-        else:
-            self._looked_at = ops
-            self._live_by_id = live = {op.op_id: op for op in ops}
-            fresh = [op for op_id, op in live.items() if op_id not in self._shown]
-            vanished = [
-                op_id for op_id in self._shown if op_id not in live and op_id not in self._tasks
-            ]
+        fresh, finished_elsewhere, vanished = self.shown.compare(self.journal.live(), self._tasks)
         if fresh:
-            self._show(fresh)
+            self._apply(self.shown.show(fresh))
             self._idle.clear()
-        if vanished:
-            still_queued = {op.voicemail_id for op in live.values()}
-            answers = []
-            for op_id in vanished:
-                vm_id, seq = self._shown.pop(op_id)
-                if vm_id not in still_queued:  # finished by another process: sent, presumably
-                    answers.append((vm_id, None, seq))
-            if answers:
-                self._apply(self.state.confirm_many(answers))
+        if finished_elsewhere:
+            self._apply(self.state.confirm_many(finished_elsewhere))
         if fresh or vanished:
             self._pending_changed()
-
-    def _seq_of(self, op: Operation) -> int | None:
-        shown = self._shown.pop(op.op_id, None)
-        return shown[1] if shown else None
-
-    def _show(self, ops: list[Operation]) -> None:
-        """Lay the changes over the inbox; marks of the same kind in one pass."""
-        diff = InboxDiff(unlistened_count=self.state.unlistened_count)
-        marks: dict[bool, list[str]] = {True: [], False: []}
-        for op in ops:
-            if op.kind == "delete":
-                diff = diff.then(self.state.hide(op.voicemail_id))
-            else:
-                assert op.listened is not None
-                marks[op.listened].append(op.voicemail_id)
-        for listened, vm_ids in marks.items():
-            if vm_ids:
-                diff = diff.then(self.state.set_listened_many(vm_ids, listened))
-        for op in ops:
-            self._shown[op.op_id] = (op.voicemail_id, self.state.local_seq(op.voicemail_id))
-        self._apply(diff)
 
     def _apply(self, diff: InboxDiff) -> None:
         if not diff.empty:
