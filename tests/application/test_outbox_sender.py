@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.application.walks import WalkedList, Walks
 from vm_tui.api import PhoneIncClient, RetryPolicy
 from vm_tui.application.events import AppEvent, InboxChanged, Notice, PendingChanged
 from vm_tui.application.outbox_sender import BULK_SLICE, OutboxSender
@@ -601,34 +602,23 @@ async def test_cancelled_just_as_it_is_woken_it_stops(demo_server: DemoServer) -
                 await task
 
 
-class _Walks(list[Operation]):
-    """A journal's live list that counts the walks that reach its end."""
-
-    def __init__(self, ops: list[Operation], journal: WalkCountingJournal) -> None:
-        super().__init__(ops)
-        self.journal = journal
-
-    def __iter__(self) -> Iterator[Operation]:
-        yield from super().__iter__()
-        self.journal.full_walks += 1
-
-
 class WalkCountingJournal(OutboxJournal):
     """Counts the versions of its live list (one per change to what is pending) and the walks
     over a whole version."""
 
     def __init__(self, path: Path) -> None:
-        self.versions = self.full_walks = 0
+        self.versions = 0
+        self.walks = Walks()
         self._seen: list[Operation] | None = None
-        self._walks: _Walks | None = None
+        self._walked: WalkedList | None = None
         super().__init__(path)
 
     def live(self) -> list[Operation]:
         ops = super().live()
-        if ops is not self._seen or self._walks is None:
-            self._seen, self._walks = ops, _Walks(ops, self)
+        if ops is not self._seen or self._walked is None:
+            self._seen, self._walked = ops, WalkedList(ops, self.walks)
             self.versions += 1
-        return self._walks
+        return self._walked
 
 
 async def test_a_bulk_mark_walks_the_outbox_once_per_change_to_it_not_once_per_answer(
@@ -648,4 +638,4 @@ async def test_a_bulk_mark_walks_the_outbox_once_per_change_to_it_not_once_per_a
     assert server.unlistened_count() == 0
     # Answers are settled in batches (each one a new version); a version is walked by the
     # look that finds it, and by the start of sends once nothing more can start.
-    assert journal.full_walks <= 2 * journal.versions + 20 < answers
+    assert journal.walks.count <= 2 * journal.versions + 20 < answers

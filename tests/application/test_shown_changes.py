@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
+from tests.application.walks import WalkedList, Walks
 from tests.factories import inbox, vm
 from vm_tui.application.shown_changes import ShownChanges
 from vm_tui.inbox import InboxState
 from vm_tui.inbox.outbox import Operation
 
 NOT_SENDING: frozenset[str] = frozenset()
-
-
-class Walked(list[Operation]):
-    """A pending list that counts the walks over it."""
-
-    walks = 0
-
-    def __iter__(self) -> Iterator[Operation]:
-        Walked.walks += 1
-        return super().__iter__()
 
 
 def loaded(*ids: str) -> ShownChanges:
@@ -75,14 +64,16 @@ def test_the_same_pending_list_is_not_walked_again() -> None:
     shown = loaded(*(f"v{i}" for i in range(100)))
     ops = [Operation.mark(f"v{i}", True) for i in range(100)]
     shown.show(ops)
-    pending = Walked(ops)
+    walks = Walks()
+    pending = WalkedList(ops, walks)
     shown.compare(pending, NOT_SENDING)
-    walks = Walked.walks
+    assert walks.count == 1
     for op in ops[:50]:  # answers arrive, the journal is not rewritten yet
         shown.send_ended(op)
         assert shown.compare(pending, NOT_SENDING) == ([], [], False)
-    assert Walked.walks == walks
-    assert shown.compare(Walked(ops[50:]), NOT_SENDING)[2]  # a new list: walked, 50 left it
+    assert walks.count == 1
+    assert shown.compare(WalkedList(ops[50:], walks), NOT_SENDING)[2]  # a new list: 50 left it
+    assert walks.count == 2
 
 
 def test_showing_checks_every_change_against_the_journal_next_time() -> None:
