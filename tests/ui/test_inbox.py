@@ -238,6 +238,31 @@ async def test_each_change_repaints_only_its_own_row(
     assert counts == [1, 1, 2]
 
 
+async def test_a_cursor_move_draws_a_row_only_the_first_time_it_looks_that_way(
+    loaded_app: LoadedApp,
+) -> None:
+    """A row is cached as it looks with and without the cursor: moving the cursor repaints
+    two rows but draws only a look not seen before (the row it reaches, the first time)."""
+    app, pilot = loaded_app
+    vm_list = app.query_one(VoicemailList)
+    await pilot.pause(0.1)
+
+    async def rows_drawn_by(key: str) -> int:
+        before = vm_list.rows_rendered
+        await pilot.press(key)
+        await pilot.pause(0.05)
+        return vm_list.rows_rendered - before
+
+    assert vm_list.cursor_index == 0
+    there = [await rows_drawn_by("j") for _ in range(3)]
+    back = [await rows_drawn_by("k") for _ in range(3)]
+    assert vm_list.cursor_index == 0
+    # The first row was only ever drawn with the cursor; after it, the row the cursor leaves
+    # is in the cache and only the one it reaches is drawn.
+    assert there == [2, 1, 1]
+    assert back == [0, 0, 0]  # every look of these rows is in the cache by now
+
+
 async def test_changes_by_colleagues_update_in_place(
     loaded_app: LoadedApp, fixed_server: DemoServer
 ) -> None:

@@ -234,7 +234,7 @@ class VoicemailList(ScrollView, can_focus=True):
         self.cursor_id = voicemail_id
         for vm_id in (previous, voicemail_id):
             if vm_id is not None:
-                self._refresh_row(vm_id)
+                self._repaint_row(vm_id)
         self._scroll_to_cursor()
         self._post_highlighted()
 
@@ -328,13 +328,11 @@ class VoicemailList(ScrollView, can_focus=True):
 
     def _refresh_cursor(self) -> None:
         if self.cursor_id is not None:
-            self._refresh_row(self.cursor_id)
+            self._repaint_row(self.cursor_id)
 
-    def _forget_lines(self, vm_id: str) -> None:
-        self._line_cache.pop(vm_id, None)
-
-    def _refresh_row(self, vm_id: str) -> None:
-        self._forget_lines(vm_id)
+    def _repaint_row(self, vm_id: str) -> None:
+        """Draw the row again with the cursor or the focus changed. Its cached strips stay:
+        they are kept per look (cursor, focus), so only a look not drawn before is drawn."""
         index = self._index.get(vm_id)
         if index is None:
             return
@@ -342,7 +340,8 @@ class VoicemailList(ScrollView, can_focus=True):
             self.refresh_line(index)  # ScrollView's refresh_line takes the row, not the line
 
     def _refresh_rows(self, vm_ids: Iterable[str]) -> None:
-        """``_refresh_row`` for many: the viewport is looked up once, not once per row."""
+        """Rows whose voicemail changed: their cached strips go, and those on screen are drawn
+        again (the viewport is looked up once, not once per row)."""
         top, height, index = self.scroll_offset.y, self.size.height, self._index
         for vm_id in vm_ids:
             self._line_cache.pop(vm_id, None)
