@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from vm_tui.api import PhoneIncClient, RetryPolicy
+from vm_tui.api.models import Inbox
 from vm_tui.application.announcements import Announcements
 from vm_tui.application.connection import Link
 from vm_tui.application.events import AppEvent, ConnectionChanged, InboxChanged, Notice
-from vm_tui.application.poller import Poller
+from vm_tui.application.poller import CACHE_WRITE_WAIT, Poller
 from vm_tui.demo import DemoServer, Fault
 from vm_tui.inbox import InboxState
 from vm_tui.local.inbox_cache import InboxCache
@@ -200,3 +203,68 @@ async def test_a_poll_keeps_the_objects_of_what_did_not_change(demo_server: Demo
         assert [i for i in after if after[i] is not before[i]] == [changed]
         diffs = [e.diff for e in events if isinstance(e, InboxChanged)]
         assert [d.changed for d in diffs] == [(changed,)]
+
+
+class HeldCache(InboxCache):
+    """The real cache on disk, whose writes wait until the test lets them go."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.writing = threading.Event()
+        self.release = threading.Event()
+
+    def save(self, inbox: Inbox) -> None:
+        self.writing.set()
+        self.release.wait(10)
+        super().save(inbox)
+
+
+def list_requests(server: DemoServer) -> int:
+    return sum(1 for r in server.requests if r.method == "GET" and r.path == LIST)
+
+
+@contextlib.asynccontextmanager
+async def cache_write_in_flight(
+    server: DemoServer, folder: Path
+) -> AsyncIterator[tuple[Poller, HeldCache]]:
+    """A loaded poller whose cache write has started and waits for ``cache.release``."""
+    cache = HeldCache(folder / "cache.json")
+    async with poller_for(server, cache=cache) as (poller, _):
+        await poller.poll_once()
+        poller.save_cache_soon()
+        assert await asyncio.to_thread(cache.writing.wait, 5)
+        try:
+            yield poller, cache
+        finally:
+            cache.release.set()
+            await poller.save_cache_now()
+
+
+async def test_a_poll_waits_for_the_cache_write_in_flight(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """A refresh right after a change: the cache is written first, then the inbox is asked for
+    and parsed, not both at once in two threads."""
+    async with cache_write_in_flight(demo_server, tmp_path) as (poller, cache):
+        asked = list_requests(demo_server)
+        poll = asyncio.ensure_future(poller.poll_once())
+        await asyncio.sleep(0.3)
+        assert not poll.done() and list_requests(demo_server) == asked
+        cache.release.set()
+        async with asyncio.timeout(5):
+            await poll
+        assert list_requests(demo_server) == asked + 1
+        assert cache.load() is not None
+
+
+async def test_a_cache_write_that_hangs_holds_a_poll_back_a_second_at_most(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    async with cache_write_in_flight(demo_server, tmp_path) as (poller, _):
+        demo_server.add_voicemail()
+        started = time.monotonic()
+        async with asyncio.timeout(5):
+            await poller.poll_once()
+        waited = time.monotonic() - started
+        assert CACHE_WRITE_WAIT <= waited < CACHE_WRITE_WAIT + 2
+        assert len(poller.state.order) == len(demo_server.voicemails())

@@ -30,6 +30,8 @@ from .waiting import wait_for_event
 
 FIRST_CACHE_SAVE_AFTER = 2.0  # seconds after the first poll: the user waits for the inbox first
 CACHE_SAVE_AT_MOST_EVERY = 30.0
+# A poll waits this long at most for a cache write in flight (see _cache_written).
+CACHE_WRITE_WAIT = 1.0
 
 
 class Poller:
@@ -151,6 +153,7 @@ class Poller:
         head_start, self.head_start = self.head_start, None
         if head_start is not None and (inbox := await head_start.take()) is not None:
             return inbox
+        await self._cache_written(CACHE_WRITE_WAIT)
         # Before the first inbox there is nothing on screen to keep smooth: parse at speed.
         # After it, the parsing thread also finds what did not change (see parse_inbox).
         loaded = self.state.loaded
@@ -250,6 +253,15 @@ class Poller:
             self._storage_failed(
                 StorageError(self.cache.path, describe_os_error(error), error.errno)
             )
+
+    async def _cache_written(self, at_most: float) -> None:
+        """Let a cache write in flight finish before the poll that follows it (a refresh right
+        after a change). Both are CPU work in a thread: side by side under one GIL each takes
+        as long as both, the event loop gets the GIL less often, and a second worker thread
+        starts. A disk that hangs holds the poll back ``at_most`` seconds, no longer."""
+        task = self._cache_task
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=at_most)
 
     def _storage_failed(self, error: StorageError) -> None:
         if self.on_storage_error is not None:
