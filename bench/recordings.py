@@ -90,8 +90,9 @@ def _seconds(values: list[float | None]) -> str:
 
 # A prefetched Enter takes ~2 ms, give or take a millisecond of scheduling: the median of
 # 5, then of 11, moved a 1.2x ratio either way from run to run (0.97x and 1.48x in two runs
-# of the same code), so that variant is pressed more often.
-PREFETCHED_PRESSES = 21
+# of the same code), so that variant is pressed more often. Over 21 presses the same code
+# still read 0.97x to 1.43x (eight runs), and over 15, 1.07x to 1.25x in one hour: 41.
+PREFETCHED_PRESSES = 41
 
 
 def tui_play(reps: int) -> list[Row]:
