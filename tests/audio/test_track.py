@@ -184,6 +184,26 @@ def test_the_waveform_pass_yields_the_cpu_to_what_plays_now(half_hour_mp3: Path)
         scanning.join(5)
 
 
+def test_ffmpeg_writes_its_pcm_in_blocks_not_a_write_per_frame(half_hour_mp3: Path) -> None:
+    """Each write ffmpeg makes wakes the reading thread, which then takes the GIL from the
+    event loop: a waveform pass over a 3-hour recording woke it ~400,000 times (one write per
+    decoded frame, ~400 bytes at 8 kHz). In 32 KB blocks, a megabyte takes a few dozen reads."""
+    decoding = Decoding(half_hour_mp3, rate=8000, background=True)
+    stdout = decoding._process.stdout
+    assert stdout is not None
+    fd, got, reads = stdout.fileno(), 0, 0
+    try:
+        while got < 1024 * 1024:
+            data = os.read(fd, 1024 * 1024)  # what is in the pipe, however it was written
+            assert data, "ffmpeg ended early"
+            got += len(data)
+            reads += 1
+    finally:
+        decoding.cancel()
+        decoding.read_all()
+    assert reads < 200  # a write per frame: ~2,500
+
+
 def test_skip_silence_maps_back_to_the_recordings_own_time() -> None:
     tone = ramp_pcm(1.0)  # "loud"
     silent = Pcm(bytes(8000 * 2 * 3), 8000, 1)  # 3 s of silence
