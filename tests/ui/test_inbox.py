@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
+from textual.message import Message
+
 from tests.ui.conftest import (
     LoadedApp,
     MakeApp,
@@ -261,6 +263,24 @@ async def test_a_cursor_move_draws_a_row_only_the_first_time_it_looks_that_way(
     # is in the cache and only the one it reaches is drawn.
     assert there == [2, 1, 1]
     assert back == [0, 0, 0]  # every look of these rows is in the cache by now
+
+
+async def test_a_cursor_move_is_not_sent_on_to_the_app(loaded_app: LoadedApp) -> None:
+    """The list tells the screen (which shows the detail) and no one else: a message that
+    bubbled on to the app was one more queue hop between the key and its frame."""
+    app, pilot = loaded_app
+    seen: list[str] = []
+    dispatch = app._dispatch_message
+
+    async def counting(message: Message) -> object:
+        seen.append(type(message).__name__)
+        return await dispatch(message)
+
+    app._dispatch_message = counting  # type: ignore[method-assign]
+    await pilot.press("j", "j")
+    await pilot.pause(0.05)
+    assert app.query_one(VoicemailList).cursor_index == 2
+    assert "Key" in seen and "Highlighted" not in seen
 
 
 async def test_changes_by_colleagues_update_in_place(

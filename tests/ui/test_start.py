@@ -62,7 +62,7 @@ async def test_timers_firing_during_shutdown_find_no_widgets_and_do_not_crash(
 async def test_a_highlight_arriving_after_the_panes_are_gone_is_ignored(
     make_app: MakeApp,
 ) -> None:
-    """The list posts Highlighted straight to the app: during shutdown it can arrive after the
+    """The list posts Highlighted straight to the screen: during shutdown it can arrive after the
     detail pane was removed (seen at the end of the soak)."""
     from vm_tui.ui.widgets.detail import DetailPane
     from vm_tui.ui.widgets.voicemail_list import VoicemailList

@@ -79,7 +79,9 @@ class VoicemailList(ScrollView, can_focus=True):
     VoicemailList > .voicemail-list--marker { color: $accent; text-style: bold; }
     """
 
-    class Highlighted(Message):
+    # Posted straight to the screen, which shows the detail. Bubbling on to the app, where no
+    # one listens, was one more queue hop between the key and its frame.
+    class Highlighted(Message, bubble=False):
         """The cursor moved to another voicemail (None: the list is empty)."""
 
         def __init__(self, voicemail_id: str | None) -> None:
